@@ -1,0 +1,221 @@
+"""Page records to strict offerings, models and findings.
+
+One offering per model page: the HTML page and its `.md` twin are merged, and where
+they disagree the HTML page wins and the disagreement becomes a finding. Oddities are
+findings, never silent guesses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlsplit
+
+from catalog.extract.records import RawFinding, RawOffering
+from catalog.normalise.dates import AmbiguousDate, parse_date
+from catalog.normalise.ids import canonical_model_id, slugify
+from catalog.normalise.prices import parse_price
+from catalog.normalise.records import UNIT_OF, Finding, Offering, Price
+
+_COMPONENT_OF_LABEL = {
+    "input": "input", "output": "output", "cache_read": "cache_read",
+    "cache_write": "cache_write", "reasoning": "reasoning", "image": "image",
+    "call": "request", "request": "request", "second": "second", "character": "character",
+}
+_HEADLINE_TOLERANCE = Decimal("0.000001")
+_MERGED_FIELDS = ("catalog", "provider", "source_model_id", "name", "author", "date_added",
+                  "context_length")
+
+
+class Normalised:
+    """The strict result of a set of pages: offerings, their models and the findings."""
+
+    def __init__(self) -> None:
+        self.offerings: list[Offering] = []
+        self.findings: list[Finding] = []
+        self.models: dict[str, dict[str, Any]] = {}
+
+
+def normalise(records: Iterable[RawOffering], raw_findings: Iterable[RawFinding] = ()
+              ) -> Normalised:
+    """Returns the offerings, models and findings that `records` describe."""
+    result = Normalised()
+    result.findings.extend(Finding(url=f.url, field=f.field, kind=f.kind, detail=f.detail)
+                           for f in raw_findings)
+    by_page: dict[str, list[RawOffering]] = {}
+    for rec in records:
+        by_page.setdefault(rec.page_url or rec.url, []).append(rec)
+    for page_url in sorted(by_page):
+        # HTML first: it is the page the offering is listed on.
+        recs = sorted(by_page[page_url], key=lambda r: (r.source_format == "seed_markdown", r.url))
+        offering = _offering(page_url, recs, result.findings)
+        if offering is None:
+            continue
+        result.offerings.append(offering)
+        model = result.models.setdefault(offering.model_id, {
+            "id": offering.model_id, "name": offering.name, "author": offering.author,
+            "family": None, "description": offering.description,
+            "context_length": offering.context_length, "modalities": list(offering.modalities)})
+        if model["description"] is None:
+            model["description"] = offering.description
+    return result
+
+
+def _offering(page_url: str, recs: list[RawOffering], findings: list[Finding]
+              ) -> Offering | None:
+    def note(field: str, kind: str, detail: str, url: str | None = None) -> None:
+        findings.append(Finding(url=url or recs[0].url, field=field, kind=kind, detail=detail,
+                                offering_url=page_url))
+
+    merged: dict[str, Any] = {}
+    for field in _MERGED_FIELDS:
+        values = [(r.url, getattr(r, field)) for r in recs if getattr(r, field)]
+        if not values:
+            continue
+        merged[field] = values[0][1]
+        for url, value in values[1:]:
+            if value != values[0][1]:
+                note(field, "twin_disagrees", f"{values[0][0]} says {values[0][1]!r}, "
+                     f"{url} says {value!r}", url)
+    source_id = merged.get("source_model_id")
+    if not source_id:
+        note("source_model_id", "missing", "no model ID on the page; offering skipped")
+        return None
+    host = urlsplit(page_url).netloc
+    author = merged.get("author")
+    path = [p for p in urlsplit(page_url).path.split("/") if p]
+    provider = merged.get("provider") or (path[1] if len(path) >= 3 else host)
+    md_url = next((r.url for r in recs if r.source_format == "seed_markdown"), None) or next(
+        (r.md_url for r in recs if r.md_url), None)
+    llms_url = next((r.llms_url for r in recs if r.llms_url), None)
+    prices = _prices(recs, note)
+    date_added = _date(merged.get("date_added"), "date_added", note)
+    release = _date(next((r.release_date for r in recs if r.release_date), None),
+                    "release_date", note)
+    related = sorted({link.url for r in recs for link in r.related if link.url != page_url})
+    modalities = next((r.modalities for r in recs if r.modalities), [])
+    description = next((r.description for r in recs if r.description), None)
+    return Offering(
+        url=page_url, catalog=merged.get("catalog") or host, provider=slugify(provider),
+        source_model_id=source_id, model_id=canonical_model_id(source_id, author),
+        name=merged.get("name") or source_id, author=author, description=description,
+        md_url=md_url, llms_url=llms_url, date_added=date_added, release_date=release,
+        context_length=_int(merged.get("context_length"), note),
+        modalities=_modalities(modalities), prices=tuple(prices),
+        related_urls=tuple(related), sources=tuple(sorted({r.url for r in recs})))
+
+
+def _prices(recs: list[RawOffering], note: Any) -> list[Price]:
+    found: dict[str, Price] = {}
+    headline: list[tuple[str, Decimal, str | None, str]] = []
+    for rec in recs:
+        for raw in rec.prices:
+            parsed = parse_price(raw.text)
+            if parsed is None:
+                note("price", "unparsed", f"{raw.label}: {raw.text!r} is not a price", rec.url)
+                continue
+            if raw.label in ("headline", "spec_price"):
+                headline.append((raw.label, parsed.amount, parsed.unit, rec.url))
+                continue
+            component = _COMPONENT_OF_LABEL.get(raw.label)
+            if component is None:
+                note("price", "unknown_component", f"{raw.label}: {raw.text!r}", rec.url)
+                continue
+            unit = UNIT_OF[component]
+            if parsed.unit is not None and parsed.unit != unit:
+                note("price", "unit_mismatch",
+                     f"{raw.label} price {raw.text!r} is {parsed.unit}, expected {unit}", rec.url)
+                continue
+            # a free price needs no currency; otherwise one is never assumed
+            currency = parsed.currency or ("USD" if parsed.amount == 0 else "unknown")
+            price = Price(component=component, unit=unit, amount=parsed.amount,
+                          currency=currency)
+            if price.currency == "unknown":
+                note("price", "no_currency", f"{raw.label}: {raw.text!r} names no currency",
+                     rec.url)
+            old = found.get(component)
+            if old is not None and (old.amount, old.currency) != (price.amount, price.currency):
+                note(f"price.{component}", "twin_disagrees",
+                     f"{old.amount} {old.currency} vs {price.amount} {price.currency} at {rec.url}",
+                     rec.url)
+                continue
+            found.setdefault(component, price)
+    _check_headline(found, headline, note)
+    return [found[c] for c in sorted(found)]
+
+
+def _check_headline(found: dict[str, Price], headline: list[tuple[str, Decimal, str | None, str]],
+                    note: Any) -> None:
+    """The catalog's headline "$X / call" (and its spec "Price") is the mean of the input
+    and output per-1M prices, not a per-call price: record what it is, never store it.
+
+    One finding per offering and kind, however many places repeat the figure.
+    """
+    if not headline:
+        return
+    amounts = sorted({amount for _, amount, _, _ in headline})
+    where = " and ".join(sorted({"headline" if label == "headline" else "specifications price"
+                                 for label, _, _, _ in headline}))
+    url = headline[0][3]
+    shown = ", ".join(str(a) for a in amounts)
+    if "input" in found and "output" in found:
+        mean = (found["input"].amount + found["output"].amount) / 2
+        # the headline is shown to 6 decimals; the listed prices may carry more
+        if all(abs(a - mean) <= _HEADLINE_TOLERANCE for a in amounts):
+            note("price", "headline_is_mean",
+                 f"{where} {shown} is the mean of input {found['input'].amount} and output "
+                 f"{found['output'].amount} per 1M tokens, not a per-call price", url)
+        else:
+            note("price", "headline_mismatch",
+                 f"{where} {shown} matches no listed price (mean of input and output is "
+                 f"{mean})", url)
+    elif "request" not in found and any(label == "headline" for label, _, _, _ in headline):
+        note("price", "headline_only",
+             f"{where} {shown} is the only price stated; not recorded, since this catalog's "
+             "headline is not reliably per call", url)
+
+
+def _modalities(texts: list[str]) -> tuple[str, ...]:
+    """Returns the distinct modalities named in texts like "Input: text, image" / "Output: text".
+
+    >>> _modalities(["Input: text, image", "Output: text"])
+    ('text', 'image')
+    """
+    out: dict[str, None] = {}
+    for text in texts:
+        _, _, names = text.rpartition(":")
+        for name in re.split(r"[,/+&]| and ", names):
+            name = name.strip().lower()
+            if name:
+                out[name] = None
+    return tuple(out)
+
+
+def _date(text: str | None, field: str, note: Any) -> Any:
+    if not text:
+        return None
+    try:
+        return parse_date(text)
+    except AmbiguousDate as exc:
+        note(field, "ambiguous_date", str(exc))
+    except (ValueError, OverflowError) as exc:
+        note(field, "unparsed", f"{text!r}: {exc}")
+    return None
+
+
+def _int(text: str | None, note: Any) -> int | None:
+    if not text:
+        return None
+    t = text.replace(",", "").replace(" ", "").lower().removesuffix("tokens")
+    mult = 1
+    if t.endswith("k"):
+        t, mult = t[:-1], 1000
+    elif t.endswith("m"):
+        t, mult = t[:-1], 1_000_000
+    try:
+        return int(Decimal(t) * mult)
+    except Exception:
+        note("context_length", "unparsed", f"{text!r} is not a token count")
+        return None

@@ -1,0 +1,76 @@
+"""Strict records: what the catalog means, ready to store.
+
+`extra='forbid'` everywhere and `Decimal` amounts: a typo in a field name or a
+float sneaking into a price is an error here, not a silent wrong number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Component = Literal[
+    "input", "output", "cache_read", "cache_write", "reasoning",
+    "request", "image", "second", "character",
+]
+"""What a price component charges for. Token components are per 1M tokens."""
+
+UNIT_OF: dict[str, str] = {
+    "input": "per_1m_tokens",
+    "output": "per_1m_tokens",
+    "cache_read": "per_1m_tokens",
+    "cache_write": "per_1m_tokens",
+    "reasoning": "per_1m_tokens",
+    "request": "per_request",
+    "image": "per_image",
+    "second": "per_second",
+    "character": "per_character",
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Price(_Strict):
+    """One price component: `amount` of `currency` per `unit`."""
+
+    component: Component
+    unit: str
+    amount: Decimal
+    currency: str
+
+
+class Offering(_Strict):
+    """A model as listed by one catalog and served by one provider."""
+
+    url: str
+    catalog: str
+    provider: str
+    source_model_id: str
+    model_id: str
+    name: str
+    author: str | None = None
+    description: str | None = None
+    md_url: str | None = None
+    llms_url: str | None = None
+    date_added: dt.date | None = None
+    release_date: dt.date | None = None
+    context_length: int | None = None
+    modalities: tuple[str, ...] = ()
+    prices: tuple[Price, ...] = ()
+    related_urls: tuple[str, ...] = ()
+    sources: tuple[str, ...] = Field(default=(), description="URLs the facts came from")
+
+
+class Finding(_Strict):
+    """A data-quality note: something odd, missing or contradictory, with where and why."""
+
+    url: str
+    field: str
+    kind: str
+    detail: str
+    offering_url: str | None = None

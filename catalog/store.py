@@ -1,0 +1,600 @@
+"""The catalog database: the only module that writes (or reads) SQL.
+
+One SQLite file in WAL mode holds the raw crawl (`runs`, `pages`, `frontier`) and
+the normalised catalog (`models`, `offerings`, `prices`, `related`, `findings`).
+Prices are history: a row is closed (`valid_to_run`) and a new one opened only
+when a value changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from catalog.errors import CatalogError
+from catalog.normalise.records import Finding, Offering
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    seeds TEXT NOT NULL,          -- JSON list
+    options TEXT NOT NULL DEFAULT '{}',  -- JSON
+    complete INTEGER NOT NULL DEFAULT 0,
+    stats TEXT NOT NULL DEFAULT '{}'     -- JSON
+);
+CREATE TABLE IF NOT EXISTS pages (
+    url TEXT PRIMARY KEY,
+    final_url TEXT,
+    status INTEGER,
+    content_type TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    sha256 TEXT,
+    body BLOB,
+    fetched_at TEXT,
+    run_id INTEGER,
+    changed_run INTEGER,         -- run in which the body last changed
+    error TEXT,                  -- last failure, NULL once a fetch succeeds
+    error_run INTEGER
+);
+CREATE TABLE IF NOT EXISTS frontier (
+    run_id INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    kind TEXT NOT NULL,          -- robots | sitemap | llms | page | markdown
+    depth INTEGER NOT NULL DEFAULT 0,
+    found_on TEXT,
+    state TEXT NOT NULL DEFAULT 'pending',   -- pending | done | failed | skipped
+    reason TEXT,
+    PRIMARY KEY (run_id, url)
+);
+CREATE INDEX IF NOT EXISTS frontier_state ON frontier (run_id, state);
+CREATE TABLE IF NOT EXISTS models (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    author TEXT,
+    family TEXT,
+    description TEXT,
+    context_length INTEGER,
+    modalities TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE IF NOT EXISTS offerings (
+    id TEXT PRIMARY KEY,
+    model_id TEXT NOT NULL,
+    catalog TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    source_model_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    author TEXT,
+    description TEXT,
+    url TEXT NOT NULL UNIQUE,
+    md_url TEXT,
+    llms_url TEXT,
+    date_added TEXT,
+    release_date TEXT,
+    context_length INTEGER,
+    modalities TEXT NOT NULL DEFAULT '[]',
+    sources TEXT NOT NULL DEFAULT '[]',
+    first_seen_run INTEGER NOT NULL,
+    last_seen_run INTEGER NOT NULL,
+    changed_run INTEGER NOT NULL,   -- run in which any of its data last changed
+    status TEXT NOT NULL DEFAULT 'active'   -- active | removed
+);
+CREATE INDEX IF NOT EXISTS offerings_model ON offerings (model_id);
+CREATE TABLE IF NOT EXISTS prices (
+    offering_id TEXT NOT NULL,
+    component TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    amount TEXT NOT NULL,        -- decimal text, never a float
+    currency TEXT NOT NULL,
+    valid_from_run INTEGER NOT NULL,
+    valid_to_run INTEGER
+);
+CREATE INDEX IF NOT EXISTS prices_offering ON prices (offering_id, component);
+CREATE TABLE IF NOT EXISTS related (
+    offering_id TEXT NOT NULL,
+    related_url TEXT NOT NULL,
+    related_model_id TEXT,
+    PRIMARY KEY (offering_id, related_url)
+);
+CREATE TABLE IF NOT EXISTS findings (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    offering_id TEXT,
+    field TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    detail TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS findings_run ON findings (run_id);
+"""
+
+
+def now_iso() -> str:
+    """Returns the current UTC time as an ISO 8601 string with a `Z` suffix."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def offering_id(url: str) -> str:
+    """Returns the stable ID of the offering listed at `url` (16 hex digits of its sha256)."""
+    return hashlib.sha256(url.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class PageRow:
+    """A stored page, as the extract stage needs it."""
+
+    url: str
+    final_url: str | None
+    status: int | None
+    content_type: str | None
+    body: bytes | None
+    sha256: str | None
+    changed_run: int | None
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """The outcome of fetching one URL, to be stored in `pages`."""
+
+    url: str
+    final_url: str | None = None
+    status: int | None = None
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    body: bytes | None = None
+    error: str | None = None
+    not_modified: bool = False
+
+
+class Store:
+    """The catalog database at `path`; creates or migrates its schema on open."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.DatabaseError as exc:
+            raise CatalogError(f"{path} is not a catalog database ({exc}); "
+                               "pass another --db or delete the file") from exc
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        self.db = sqlite_utils.Database(conn)
+        self._migrate()
+
+    # -- schema ---------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        conn = self.db.conn
+        has_meta = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
+        if has_meta:
+            row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            version = int(row[0]) if row else 0
+            if version > SCHEMA_VERSION:
+                raise CatalogError(
+                    f"{self.path} has schema {version}, this version of catalog knows up to "
+                    f"{SCHEMA_VERSION}: upgrade catalog or use another --db")
+        else:
+            tables = conn.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
+            if tables:
+                raise CatalogError(f"{self.path} is an SQLite file but not a catalog database: "
+                                   "pass another --db")
+        with self.db.conn:
+            conn.executescript("BEGIN;" + _SCHEMA + "COMMIT;")
+            conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
+                         (str(SCHEMA_VERSION),))
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def _tx(self) -> Any:
+        return self.db.atomic() if hasattr(self.db, "atomic") else self.db.conn
+
+    # -- runs -----------------------------------------------------------------
+
+    def start_run(self, seeds: list[str], options: dict[str, Any]) -> int:
+        """Returns the ID of a new crawl run."""
+        cur = self.db.conn.execute(
+            "INSERT INTO runs (started_at, seeds, options) VALUES (?, ?, ?)",
+            (now_iso(), json.dumps(seeds), json.dumps(options, sort_keys=True)))
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    def unfinished_run(self, seeds: list[str]) -> int | None:
+        """Returns the latest run with these seeds that never finished, if any."""
+        row = self.db.conn.execute(
+            "SELECT id FROM runs WHERE finished_at IS NULL AND seeds = ? ORDER BY id DESC LIMIT 1",
+            (json.dumps(seeds),)).fetchone()
+        return int(row[0]) if row else None
+
+    def finish_run(self, run_id: int, stats: dict[str, Any], complete: bool) -> None:
+        self.db.conn.execute(
+            "UPDATE runs SET finished_at = ?, stats = ?, complete = ? WHERE id = ?",
+            (now_iso(), json.dumps(stats, sort_keys=True), int(complete), run_id))
+
+    def run(self, run_id: int) -> dict[str, Any]:
+        row = self.db.conn.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
+        if row is None:
+            raise CatalogError(f"no run {run_id} in {self.path}")
+        cols = [d[0] for d in self.db.conn.execute("SELECT * FROM runs LIMIT 0").description]
+        out = dict(zip(cols, row, strict=True))
+        out["stats"] = json.loads(out["stats"])
+        out["seeds"] = json.loads(out["seeds"])
+        return out
+
+    def runs(self) -> list[dict[str, Any]]:
+        return [self.run(r[0]) for r in self.db.conn.execute("SELECT id FROM runs ORDER BY id")]
+
+    def latest_run_id(self) -> int | None:
+        row = self.db.conn.execute("SELECT max(id) FROM runs").fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
+    # -- frontier -------------------------------------------------------------
+
+    def enqueue(self, run_id: int, items: Iterable[tuple[str, str, int, str | None]]) -> int:
+        """Adds (url, kind, depth, found_on) to the run's frontier; returns how many were new."""
+        cur = self.db.conn.executemany(
+            "INSERT OR IGNORE INTO frontier (run_id, url, kind, depth, found_on) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(run_id, u, k, d, f) for (u, k, d, f) in items])
+        return cur.rowcount
+
+    def pending(self, run_id: int) -> list[tuple[str, str, int]]:
+        """Returns (url, kind, depth) of every URL still to fetch in this run."""
+        return [(r[0], r[1], r[2]) for r in self.db.conn.execute(
+            "SELECT url, kind, depth FROM frontier WHERE run_id = ? AND state = 'pending' "
+            "ORDER BY rowid", (run_id,))]
+
+    def frontier_urls(self, run_id: int) -> list[str]:
+        return [r[0] for r in self.db.conn.execute(
+            "SELECT url FROM frontier WHERE run_id = ?", (run_id,))]
+
+    def frontier_states(self, run_id: int) -> dict[str, int]:
+        return {r[0]: r[1] for r in self.db.conn.execute(
+            "SELECT state, count(*) FROM frontier WHERE run_id = ? GROUP BY state", (run_id,))}
+
+    def frontier_failures(self, run_id: int) -> list[tuple[str, str]]:
+        return [(r[0], r[1]) for r in self.db.conn.execute(
+            "SELECT url, coalesce(reason, '') FROM frontier WHERE run_id = ? AND state = 'failed' "
+            "ORDER BY url", (run_id,))]
+
+    def skip(self, run_id: int, url: str, reason: str) -> None:
+        self.db.conn.execute(
+            "UPDATE frontier SET state = 'skipped', reason = ? WHERE run_id = ? AND url = ?",
+            (reason, run_id, url))
+
+    # -- pages ----------------------------------------------------------------
+
+    def validators(self, url: str) -> tuple[str | None, str | None]:
+        """Returns the stored (etag, last_modified) of `url` for a conditional GET."""
+        row = self.db.conn.execute(
+            "SELECT etag, last_modified FROM pages WHERE url = ? AND body IS NOT NULL",
+            (url,)).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def record_fetch(self, run_id: int, result: FetchResult,
+                     discovered: Iterable[tuple[str, str, int, str | None]] = ()) -> str:
+        """Stores one fetch result and the URLs it led to, in one transaction.
+
+        Returns "new", "changed", "unchanged", "not_modified" or "failed". A failure keeps
+        the last good copy of the page and only records the error.
+        """
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            outcome = self._record_fetch(run_id, result)
+            state, reason = ("failed", result.error) if outcome == "failed" else ("done", None)
+            conn.execute("UPDATE frontier SET state = ?, reason = ? WHERE run_id = ? AND url = ?",
+                         (state, reason, run_id, result.url))
+            if outcome != "failed":
+                self.enqueue(run_id, discovered)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return outcome
+
+    def _record_fetch(self, run_id: int, r: FetchResult) -> str:
+        conn = self.db.conn
+        old = conn.execute("SELECT sha256 FROM pages WHERE url = ?", (r.url,)).fetchone()
+        fetched_at = now_iso()
+        if r.error is not None:
+            if old is None:
+                conn.execute(
+                    "INSERT INTO pages (url, final_url, status, content_type, fetched_at, run_id, "
+                    "error, error_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (r.url, r.final_url, r.status, r.content_type, fetched_at, run_id,
+                     r.error, run_id))
+            else:
+                conn.execute("UPDATE pages SET error = ?, error_run = ? WHERE url = ?",
+                             (r.error, run_id, r.url))
+            return "failed"
+        if r.not_modified and old is not None and old[0] is not None:
+            conn.execute("UPDATE pages SET fetched_at = ?, run_id = ?, error = NULL, "
+                         "error_run = NULL WHERE url = ?", (fetched_at, run_id, r.url))
+            return "not_modified"
+        body = r.body or b""
+        sha = hashlib.sha256(body).hexdigest()
+        outcome = "new" if old is None or old[0] is None else (
+            "unchanged" if old[0] == sha else "changed")
+        changed_run_sql = "changed_run" if outcome == "unchanged" else "?"
+        params: list[Any] = [r.final_url, r.status, r.content_type, r.etag, r.last_modified,
+                             sha, body, fetched_at, run_id]
+        if outcome != "unchanged":
+            params.append(run_id)
+        if old is None:
+            conn.execute(
+                "INSERT INTO pages (url, final_url, status, content_type, etag, last_modified, "
+                "sha256, body, fetched_at, run_id, changed_run) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [r.url, *params[:9], run_id])
+        else:
+            conn.execute(
+                "UPDATE pages SET final_url = ?, status = ?, content_type = ?, etag = ?, "
+                "last_modified = ?, sha256 = ?, body = ?, fetched_at = ?, run_id = ?, "
+                f"changed_run = {changed_run_sql}, error = NULL, error_run = NULL WHERE url = ?",
+                [*params, r.url])
+        return outcome
+
+    def pages(self, urls: Iterable[str] | None = None) -> Iterator[PageRow]:
+        """Yields stored pages that have a body (all of them, or those in `urls`)."""
+        sql = ("SELECT url, final_url, status, content_type, body, sha256, changed_run "
+               "FROM pages WHERE body IS NOT NULL")
+        if urls is None:
+            rows: Iterable[Any] = self.db.conn.execute(sql + " ORDER BY url")
+        else:
+            wanted = sorted(set(urls))
+            rows = (row for chunk in _chunks(wanted, 500) for row in self.db.conn.execute(
+                sql + f" AND url IN ({','.join('?' * len(chunk))}) ORDER BY url", chunk))
+        for row in rows:
+            yield PageRow(*row)
+
+    def run_urls(self, run_id: int) -> list[str]:
+        """Returns every URL the run reached, fetched or failed (a failure keeps its last
+        good copy, which still describes the page)."""
+        return [r[0] for r in self.db.conn.execute(
+            "SELECT url FROM frontier WHERE run_id = ? AND state IN ('done', 'failed') "
+            "ORDER BY url", (run_id,))]
+
+    def page_errors(self) -> list[tuple[str, str]]:
+        return [(r[0], r[1]) for r in self.db.conn.execute(
+            "SELECT url, error FROM pages WHERE error IS NOT NULL ORDER BY url")]
+
+    # -- catalog --------------------------------------------------------------
+
+    def save_catalog(self, run_id: int, offerings: list[Offering], findings: list[Finding],
+                     models: list[dict[str, Any]], complete: bool) -> dict[str, int]:
+        """Upserts offerings (with price history), models, related edges and findings.
+
+        With `complete`, offerings not seen in this run are marked removed. Returns counts
+        of new, changed, unchanged and removed offerings.
+        """
+        counts = {"new": 0, "changed": 0, "unchanged": 0, "removed": 0}
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for m in models:
+                conn.execute(
+                    "INSERT OR REPLACE INTO models (id, name, author, family, description, "
+                    "context_length, modalities) VALUES (?,?,?,?,?,?,?)",
+                    (m["id"], m["name"], m.get("author"), m.get("family"), m.get("description"),
+                     m.get("context_length"), json.dumps(m.get("modalities", []))))
+            seen: set[str] = set()
+            for off in offerings:
+                oid = offering_id(off.url)
+                seen.add(oid)
+                counts[self._upsert_offering(run_id, oid, off)] += 1
+            conn.execute("DELETE FROM findings WHERE run_id = ?", (run_id,))
+            conn.executemany(
+                "INSERT INTO findings (run_id, url, offering_id, field, kind, detail) "
+                "VALUES (?,?,?,?,?,?)",
+                [(run_id, f.url, offering_id(f.offering_url) if f.offering_url else None,
+                  f.field, f.kind, f.detail) for f in findings])
+            if complete:
+                gone = [r[0] for r in conn.execute(
+                    "SELECT id FROM offerings WHERE status = 'active'") if r[0] not in seen]
+                for oid in gone:
+                    conn.execute("UPDATE offerings SET status = 'removed', changed_run = ? "
+                                 "WHERE id = ?", (run_id, oid))
+                    conn.execute("UPDATE prices SET valid_to_run = ? WHERE offering_id = ? "
+                                 "AND valid_to_run IS NULL", (run_id, oid))
+                counts["removed"] = len(gone)
+            self._resolve_related()
+            conn.execute("DELETE FROM models WHERE id NOT IN (SELECT model_id FROM offerings)")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return counts
+
+    def _upsert_offering(self, run_id: int, oid: str, off: Offering) -> str:
+        conn = self.db.conn
+        fields = {
+            "model_id": off.model_id, "catalog": off.catalog, "provider": off.provider,
+            "source_model_id": off.source_model_id, "name": off.name, "author": off.author,
+            "description": off.description, "url": off.url, "md_url": off.md_url,
+            "llms_url": off.llms_url,
+            "date_added": off.date_added.isoformat() if off.date_added else None,
+            "release_date": off.release_date.isoformat() if off.release_date else None,
+            "context_length": off.context_length, "modalities": json.dumps(list(off.modalities)),
+            "sources": json.dumps(sorted(off.sources)),
+        }
+        cols = list(fields)
+        old = conn.execute(f"SELECT {', '.join(cols)}, status FROM offerings WHERE id = ?",
+                           (oid,)).fetchone()
+        prices_changed = self._version_prices(run_id, oid, off)
+        related = sorted(set(off.related_urls))
+        old_related = [r[0] for r in conn.execute(
+            "SELECT related_url FROM related WHERE offering_id = ? ORDER BY related_url", (oid,))]
+        if related != old_related:
+            conn.execute("DELETE FROM related WHERE offering_id = ?", (oid,))
+            conn.executemany("INSERT INTO related (offering_id, related_url) VALUES (?, ?)",
+                             [(oid, u) for u in related])
+        if old is None:
+            conn.execute(
+                f"INSERT INTO offerings (id, {', '.join(cols)}, first_seen_run, last_seen_run, "
+                f"changed_run, status) VALUES (?, {', '.join('?' * len(cols))}, ?, ?, ?, 'active')",
+                (oid, *fields.values(), run_id, run_id, run_id))
+            return "new"
+        changed = (tuple(old[:-1]) != tuple(fields.values()) or old[-1] != "active"
+                   or prices_changed or related != old_related)
+        sets = ", ".join(f"{c} = ?" for c in cols)
+        conn.execute(
+            f"UPDATE offerings SET {sets}, last_seen_run = ?, status = 'active'"
+            + (", changed_run = ?" if changed else "") + " WHERE id = ?",
+            (*fields.values(), run_id, *((run_id,) if changed else ()), oid))
+        return "changed" if changed else "unchanged"
+
+    def _version_prices(self, run_id: int, oid: str, off: Offering) -> bool:
+        conn = self.db.conn
+        current = {r[0]: (r[1], r[2], r[3]) for r in conn.execute(
+            "SELECT component, unit, amount, currency FROM prices "
+            "WHERE offering_id = ? AND valid_to_run IS NULL", (oid,))}
+        new = {p.component: (p.unit, _dec_text(p.amount), p.currency) for p in off.prices}
+        changed = False
+        for comp in set(current) | set(new):
+            if current.get(comp) == new.get(comp):
+                continue
+            changed = True
+            if comp in current:
+                conn.execute("UPDATE prices SET valid_to_run = ? WHERE offering_id = ? AND "
+                             "component = ? AND valid_to_run IS NULL", (run_id, oid, comp))
+            if comp in new:
+                unit, amount, currency = new[comp]
+                conn.execute(
+                    "INSERT INTO prices (offering_id, component, unit, amount, currency, "
+                    "valid_from_run) VALUES (?,?,?,?,?,?)",
+                    (oid, comp, unit, amount, currency, run_id))
+        return changed
+
+    def _resolve_related(self) -> None:
+        self.db.conn.execute(
+            "UPDATE related SET related_model_id = (SELECT o.model_id FROM offerings o "
+            "WHERE o.url = related.related_url OR o.md_url = related.related_url LIMIT 1)")
+
+    # -- reading the catalog --------------------------------------------------
+
+    def offerings(self, include_removed: bool = False) -> list[dict[str, Any]]:
+        """Returns every offering as a dict with `prices` (component -> Decimal),
+        `currency`, `related_urls` and decoded `modalities`, ordered by model then URL."""
+        where = "" if include_removed else "WHERE status = 'active'"
+        rows = self._dicts(f"SELECT * FROM offerings {where} ORDER BY model_id, url")
+        prices: dict[str, list[dict[str, Any]]] = {}
+        for p in self._dicts("SELECT offering_id, component, unit, amount, currency FROM prices "
+                             "WHERE valid_to_run IS NULL ORDER BY offering_id, component"):
+            prices.setdefault(p["offering_id"], []).append(p)
+        related: dict[str, list[str]] = {}
+        for r in self.db.conn.execute(
+                "SELECT offering_id, related_url FROM related ORDER BY offering_id, related_url"):
+            related.setdefault(r[0], []).append(r[1])
+        for row in rows:
+            row["modalities"] = json.loads(row["modalities"])
+            row["sources"] = json.loads(row["sources"])
+            plist = prices.get(row["id"], [])
+            row["prices"] = {p["component"]: Decimal(p["amount"]) for p in plist}
+            row["price_units"] = {p["component"]: p["unit"] for p in plist}
+            currencies = sorted({p["currency"] for p in plist})
+            row["currency"] = currencies[0] if len(currencies) == 1 else (
+                None if not currencies else "/".join(currencies))
+            row["related_urls"] = related.get(row["id"], [])
+        return rows
+
+    def models(self) -> list[dict[str, Any]]:
+        rows = self._dicts("SELECT * FROM models ORDER BY id")
+        for row in rows:
+            row["modalities"] = json.loads(row["modalities"])
+        return rows
+
+    def related_edges(self) -> list[dict[str, Any]]:
+        return self._dicts("SELECT * FROM related ORDER BY offering_id, related_url")
+
+    def price_history(self) -> list[dict[str, Any]]:
+        """Returns every price version with its run dates, oldest first."""
+        return self._dicts(
+            "SELECT p.*, r1.started_at AS valid_from, r2.started_at AS valid_to FROM prices p "
+            "LEFT JOIN runs r1 ON r1.id = p.valid_from_run "
+            "LEFT JOIN runs r2 ON r2.id = p.valid_to_run "
+            "ORDER BY p.offering_id, p.component, p.valid_from_run")
+
+    def findings(self, run_id: int | None = None) -> list[dict[str, Any]]:
+        """Returns the findings of `run_id` (default: the latest run that has any)."""
+        if run_id is None:
+            row = self.db.conn.execute("SELECT max(run_id) FROM findings").fetchone()
+            if row[0] is None:
+                return []
+            run_id = int(row[0])
+        return self._dicts("SELECT * FROM findings WHERE run_id = ? "
+                           "ORDER BY url, field, kind, detail", (run_id,))
+
+    def run_dates(self) -> dict[int, str]:
+        """Returns run ID -> the date (YYYY-MM-DD) the run started."""
+        return {r[0]: r[1][:10] for r in self.db.conn.execute("SELECT id, started_at FROM runs")}
+
+    def complete_runs(self) -> list[int]:
+        return [r[0] for r in self.db.conn.execute(
+            "SELECT id FROM runs WHERE complete = 1 ORDER BY id")]
+
+    def changes(self, after_run: int, upto_run: int) -> dict[str, list[dict[str, Any]]]:
+        """Returns what changed in runs after `after_run` up to `upto_run`: new and removed
+        offerings, and price changes (old and new amount per component)."""
+        new = self._dicts(
+            "SELECT id, model_id, provider, url, first_seen_run AS run_id FROM offerings "
+            "WHERE first_seen_run > ? AND first_seen_run <= ? ORDER BY model_id, url",
+            (after_run, upto_run))
+        removed = self._dicts(
+            "SELECT id, model_id, provider, url, changed_run AS run_id FROM offerings "
+            "WHERE status = 'removed' AND changed_run > ? AND changed_run <= ? "
+            "ORDER BY model_id, url", (after_run, upto_run))
+        prices = self._dicts(
+            "SELECT o.id, o.model_id, o.provider, o.url, p.component, p.unit, p.currency, "
+            "old.amount AS old_amount, p.amount AS new_amount, p.valid_from_run AS run_id "
+            "FROM prices p JOIN offerings o ON o.id = p.offering_id "
+            "LEFT JOIN prices old ON old.offering_id = p.offering_id "
+            "AND old.component = p.component AND old.valid_to_run = p.valid_from_run "
+            "WHERE p.valid_from_run > ? AND p.valid_from_run <= ? AND o.first_seen_run <= ? "
+            "ORDER BY o.model_id, o.url, p.component", (after_run, upto_run, after_run))
+        return {"new": new, "removed": removed, "prices": prices}
+
+    def counts(self) -> dict[str, int]:
+        one = self.db.conn.execute
+        return {
+            "pages": one("SELECT count(*) FROM pages WHERE body IS NOT NULL").fetchone()[0],
+            "models": one("SELECT count(*) FROM models").fetchone()[0],
+            "offerings": one("SELECT count(*) FROM offerings WHERE status='active'").fetchone()[0],
+            "providers": one("SELECT count(DISTINCT provider) FROM offerings "
+                             "WHERE status='active'").fetchone()[0],
+        }
+
+    def _dicts(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        cur = self.db.conn.execute(sql, params)
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, row, strict=True)) for row in cur]
+
+
+def _dec_text(d: Decimal) -> str:
+    """Returns `d` as plain decimal text without exponent or trailing zeros ("0.075")."""
+    text = format(d.normalize(), "f")
+    return text
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
