@@ -535,9 +535,10 @@ class Store:
             "ORDER BY p.offering_id, p.component, p.valid_from_run")
 
     def findings(self, run_id: int | None = None) -> list[dict[str, Any]]:
-        """Returns the findings of `run_id` (default: the latest run that has any)."""
+        """Returns the findings of `run_id` (default: the latest finished run)."""
         if run_id is None:
-            row = self.db.conn.execute("SELECT max(run_id) FROM findings").fetchone()
+            row = self.db.conn.execute(
+                "SELECT max(id) FROM runs WHERE finished_at IS NOT NULL").fetchone()
             if row[0] is None:
                 return []
             run_id = int(row[0])

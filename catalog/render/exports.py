@@ -136,7 +136,9 @@ def _add_comparison(rows: list[dict[str, Any]]) -> None:
     for row in rows:
         by_model.setdefault(row["model_id"], []).append(row)
     for group in by_model.values():
-        priced = sorted((r for r in group if r["blended_3to1_usd_per_mtok"] is not None),
+        # ranked like the site: USD offerings with both an input and an output price
+        priced = sorted((r for r in group if r["blended_3to1_usd_per_mtok"] is not None
+                         and r["currency"] == "USD"),
                         key=lambda r: (r["blended_3to1_usd_per_mtok"], r["url"]))
         cheapest = priced[0] if priced else None
         for rank, r in enumerate(priced, start=1):

@@ -1,0 +1,419 @@
+"""View models: everything a page shows, computed and formatted here, never in templates.
+
+`Catalog` reads the store once. Its methods return plain dataclasses whose fields are
+display-ready strings (exact decimal prices, dates, links relative to the page that
+shows them), so the HTML and Markdown templates only lay them out.
+
+Ranking: the cheapest offering of a model is the one with the lowest blended 3:1 price,
+(3 * input + output) / 4 per 1M tokens, among offerings priced in USD with both an input
+and an output price; ties go to the lower source URL, as in the pricing exports.
+Offerings priced only per request, image, second or character are listed but not ranked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from catalog.render.exports import blended
+from catalog.render.markdown import MdSafe, http_url, md_link, one_line
+from catalog.render.paths import NameMap
+from catalog.store import Store
+
+RANKING_NOTE = (
+    "Cheapest is the lowest blended 3:1 price, (3 × input + output) ÷ 4 per 1M tokens, "
+    "among offerings priced in USD with both an input and an output price. Offerings "
+    "priced only per request, per image or per second are listed but not ranked.")
+PRICES_NOTE = (
+    "Prices are US dollars per 1M tokens: a model's lowest input and lowest output price "
+    "among its offerings, and the blended price of its cheapest offering.")
+TOKEN_COMPONENTS = ("input", "output", "cache_read", "cache_write")
+UNIT_COMPONENTS = ("request", "image")
+#: Price columns of the offerings table: (key, heading, CSS class). The first three always
+#: show; the others only when some offering of the model has that price.
+PRICE_COLUMNS = (("input", "Input", "num"), ("output", "Output", "num"),
+                 ("blended", "Blended 3:1", "num"), ("cache_read", "Cache read", "num"),
+                 ("cache_write", "Cache write", "num"), ("request", "Per call", "num"),
+                 ("image", "Per image", "num"), ("other", "Other prices", "text"))
+UNIT_WORDS = {"per_1m_tokens": "1M tokens", "per_request": "request", "per_image": "image",
+               "per_second": "second", "per_character": "character"}
+DASH = "—"
+#: File name stems that group directories use for their own pages.
+RESERVED_STEMS = frozenset({"index"})
+
+
+def decimal_text(amount: Decimal, grouping: bool = True) -> str:
+    """Returns `amount` exactly, with at least two decimals ("0.075", "0.20", "1,500.00")."""
+    text = format(amount.normalize(), ",f" if grouping else "f")
+    whole, _, frac = text.partition(".")
+    return f"{whole}.{frac.ljust(2, '0')}"
+
+
+def format_price(amount: Decimal | None, currency: str | None = "USD") -> str:
+    """Returns a price for display: "$0.075", "Free" for 0, "—" when unknown."""
+    if amount is None:
+        return DASH
+    if amount == 0:
+        return "Free"
+    if currency in (None, "", "USD"):
+        return "$" + decimal_text(amount)
+    return f"{decimal_text(amount)} {currency}"
+
+
+def count(n: int, noun: str) -> str:
+    """Returns "1 model", "2 models"."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
+def format_int(value: int | None) -> str:
+    return DASH if value is None else f"{value:,}"
+
+
+def _tokens(value: int | None) -> str:
+    return DASH if value is None else f"{value:,} tokens"
+
+
+@dataclass(frozen=True)
+class ModelRow:
+    """One model in a models table (index, provider and author pages)."""
+
+    id: str
+    name: str
+    href: str
+    md: MdSafe
+    author: str
+    author_href: str | None
+    author_md: MdSafe
+    input: str
+    output: str
+    blended: str
+    context: str
+    modalities: str
+    offerings: int
+    date_added: str
+    filter_author: str
+    filter_providers: str
+    filter_modalities: str
+    free: bool
+
+
+@dataclass(frozen=True)
+class OfferingView:
+    """One offering on a model page."""
+
+    catalog: str
+    provider: str
+    provider_href: str
+    provider_md: MdSafe
+    source_model_id: str
+    source_url: str | None
+    source_md: MdSafe
+    prices: dict[str, str]
+    context: str
+    date_added: str
+    cheapest: bool
+    ranked: bool
+
+
+@dataclass(frozen=True)
+class LinkView:
+    """A link shown as text: `href` None means plain text; `external` leaves the site."""
+
+    text: str
+    href: str | None
+    md: MdSafe
+    external: bool = False
+
+
+@dataclass(frozen=True)
+class FindingView:
+    field: str
+    kind: str
+    detail: str
+    url: LinkView
+
+
+@dataclass(frozen=True)
+class ModelPage:
+    """A model page: facts, offerings side by side, related models and findings."""
+
+    id: str
+    name: str
+    author: LinkView | None
+    family: str
+    description: str
+    modalities: str
+    context: str
+    offerings: list[OfferingView]
+    price_columns: list[tuple[str, str, str]]
+    cheapest: OfferingView | None
+    related: list[LinkView]
+    findings: list[FindingView]
+
+
+@dataclass(frozen=True)
+class Group:
+    """A provider or an author, with the models it lists."""
+
+    kind: str
+    key: str
+    stem: str
+    model_ids: list[str] = field(default_factory=list)
+
+
+def _sort_key(text: str | None) -> tuple[str, str]:
+    return ((text or "").casefold(), text or "")
+
+
+def _is_free(off: dict[str, Any]) -> bool:
+    prices: dict[str, Decimal] = off["prices"]
+    return bool(prices) and all(v == 0 for v in prices.values())
+
+
+def _rank_price(off: dict[str, Any]) -> Decimal | None:
+    """The blended price an offering is ranked by, or None if it is not ranked."""
+    return blended(off["prices"]) if off["currency"] == "USD" else None
+
+
+def cheapest_offering(offerings: Iterable[dict[str, Any]]) -> dict[str, Any] | None:
+    """The offering ranked cheapest (see the module docstring), or None."""
+    ranked = [(p, o["url"], o) for o in offerings if (p := _rank_price(o)) is not None]
+    return min(ranked, key=lambda t: (t[0], t[1]))[2] if ranked else None
+
+
+def _min_price(offerings: Iterable[dict[str, Any]], component: str) -> Decimal | None:
+    found = [o["prices"][component] for o in offerings
+             if o["currency"] == "USD" and component in o["prices"]]
+    return min(found) if found else None
+
+
+class Catalog:
+    """The catalog as the site shows it, read once from `store`."""
+
+    def __init__(self, store: Store) -> None:
+        self.offerings = store.offerings()
+        self.history = store.offerings(include_removed=True)
+        self.run_dates = store.run_dates()
+        self.by_model: dict[str, list[dict[str, Any]]] = {}
+        for off in self.offerings:
+            self.by_model.setdefault(off["model_id"], []).append(off)
+        stored = {m["id"]: m for m in store.models()}
+        self.models: dict[str, dict[str, Any]] = {}
+        for mid, offs in self.by_model.items():
+            first = offs[0]
+            m = stored.get(mid, {})
+            self.models[mid] = {
+                "id": mid, "name": one_line(m.get("name") or first["name"]) or mid,
+                "author": one_line(m.get("author") or _first(offs, "author") or ""),
+                "family": one_line(m.get("family") or ""),
+                "description": (m.get("description") or _first(offs, "description") or ""),
+                "context_length": m.get("context_length") or _max(offs, "context_length"),
+                "modalities": list(m.get("modalities") or sorted(
+                    {x for o in offs for x in o["modalities"]})),
+            }
+        self.model_ids = sorted(self.models, key=lambda i: (
+            *_sort_key(self.models[i]["name"]), i))
+        self.model_files = NameMap(list(self.models), RESERVED_STEMS)
+        self.providers = self._groups("provider", (
+            (one_line(o["provider"]), o["model_id"]) for o in self.offerings))
+        self.authors = self._groups("author", (
+            (m["author"], m["id"]) for m in self.models.values() if m["author"]))
+        self.edges: dict[str, list[dict[str, Any]]] = {}
+        for edge in store.related_edges():
+            self.edges.setdefault(edge["offering_id"], []).append(edge)
+        self.filter_options = self._filter_options()
+        self._option_index = {kind: {v: n for n, v in enumerate(values)}
+                              for kind, values in self.filter_options.items()}
+        self.findings: dict[str, list[dict[str, Any]]] = {}
+        for f in store.findings():
+            if f["offering_id"]:
+                self.findings.setdefault(f["offering_id"], []).append(f)
+        # Removed offerings count too: their removal changed the pages that listed them.
+        self._changed: dict[str, dict[str, int]] = {
+            "model": {}, "provider": {}, "author": {}, "site": {}}
+        for o in self.history:
+            author = (self.models[o["model_id"]]["author"] if o["model_id"] in self.models
+                      else one_line(o["author"] or ""))
+            for kind, key in (("model", o["model_id"]), ("provider", one_line(o["provider"])),
+                              ("author", author), ("site", "")):
+                seen = self._changed[kind]
+                seen[key] = max(seen.get(key, 0), o["changed_run"])
+
+    def _groups(self, kind: str, pairs: Iterable[tuple[str, str]]) -> dict[str, Group]:
+        members: dict[str, set[str]] = {}
+        for key, mid in pairs:
+            members.setdefault(key, set()).add(mid)
+        names = NameMap(list(members), RESERVED_STEMS, fold_case=True)
+        order = {mid: n for n, mid in enumerate(self.model_ids)}
+        return {key: Group(kind, key, names[key], sorted(mids, key=order.__getitem__))
+                for key, mids in sorted(members.items(), key=lambda kv: _sort_key(kv[0]))}
+
+    # -- dates ----------------------------------------------------------------
+
+    def _date(self, runs: dict[str, int], key: str) -> str | None:
+        run = runs.get(key)
+        return None if run is None else self.run_dates.get(run)
+
+    def model_updated(self, mid: str) -> str | None:
+        """The date of the run in which any offering of the model last changed."""
+        return self._date(self._changed["model"], mid)
+
+    def group_updated(self, group: Group) -> str | None:
+        return self._date(self._changed[group.kind], group.key)
+
+    def site_updated(self) -> str | None:
+        return self._date(self._changed["site"], "")
+
+    # -- links ----------------------------------------------------------------
+
+    def model_path(self, mid: str, ext: str = "html") -> str:
+        return f"models/{self.model_files[mid]}.{ext}"
+
+    def link(self, text: str, path: str, root: str) -> LinkView:
+        """A link to a page of this site, relative to a page `root` levels below it."""
+        html = root + path
+        md = root + path.removesuffix(".html") + ".md"
+        return LinkView(text, html, md_link(text, md))
+
+    def author_link(self, author: str, root: str) -> LinkView | None:
+        group = self.authors.get(author)
+        return self.link(author, f"authors/{group.stem}.html", root) if group else None
+
+    def provider_link(self, provider: str, root: str) -> LinkView:
+        return self.link(provider, f"providers/{self.providers[provider].stem}.html", root)
+
+    # -- tables ---------------------------------------------------------------
+
+    def model_row(self, mid: str, root: str, offerings: list[dict[str, Any]] | None = None
+                  ) -> ModelRow:
+        """A models-table row; prices come from `offerings` (default: all of the model's)."""
+        m = self.models[mid]
+        offs = self.by_model[mid] if offerings is None else offerings
+        best = cheapest_offering(offs)
+        link = self.link(m["name"], self.model_path(mid), root)
+        author = self.author_link(m["author"], root)
+        dates = sorted(o["date_added"] for o in offs if o["date_added"])
+        context = _max(offs, "context_length") if offerings is not None else m["context_length"]
+        return ModelRow(
+            id=mid, name=m["name"], href=link.href or "", md=link.md,
+            author=m["author"] or DASH, author_href=author.href if author else None,
+            author_md=author.md if author else MdSafe(DASH),
+            input=format_price(_min_price(offs, "input")),
+            output=format_price(_min_price(offs, "output")),
+            blended=format_price(_rank_price(best) if best else None),
+            context=format_int(context),
+            modalities=", ".join(m["modalities"]) or DASH,
+            offerings=len(offs), date_added=dates[0] if dates else DASH,
+            filter_author=self._filter_keys("authors", [m["author"]] if m["author"] else []),
+            filter_providers=self._filter_keys(
+                "providers", sorted({one_line(o["provider"]) for o in offs})),
+            filter_modalities=self._filter_keys("modalities", m["modalities"]),
+            free=any(_is_free(o) for o in offs))
+
+    def _filter_keys(self, kind: str, values: list[str]) -> str:
+        """The positions of `values` among the filter options, space-separated."""
+        index = self._option_index[kind]
+        return " ".join(str(n) for n in sorted({index[v] for v in values if v in index}))
+
+    def rows(self, model_ids: Iterable[str], root: str, provider: str | None = None
+             ) -> list[ModelRow]:
+        if provider is None:
+            return [self.model_row(mid, root) for mid in model_ids]
+        return [self.model_row(mid, root, [o for o in self.by_model[mid]
+                                           if one_line(o["provider"]) == provider])
+                for mid in model_ids]
+
+    def _filter_options(self) -> dict[str, list[str]]:
+        return {
+            "authors": sorted({m["author"] for m in self.models.values() if m["author"]},
+                              key=_sort_key),
+            "providers": list(self.providers),
+            "modalities": sorted({x for m in self.models.values() for x in m["modalities"]},
+                                 key=_sort_key),
+        }
+
+    # -- model pages ----------------------------------------------------------
+
+    def model_page(self, mid: str, root: str = "../") -> ModelPage:
+        """The model page; links start with `root` (the site root seen from the page)."""
+        m = self.models[mid]
+        best = cheapest_offering(self.by_model[mid])
+        ordered = sorted(self.by_model[mid], key=lambda o: (
+            (p := _rank_price(o)) is None, p or Decimal(0), *_sort_key(o["provider"]),
+            o["catalog"], o["url"]))
+        views = [self._offering(o, o is best, root) for o in ordered]
+        cheapest = next((v for v in views if v.cheapest), None)
+        columns = [c for n, c in enumerate(PRICE_COLUMNS)
+                   if n < 3 or any(v.prices[c[0]] != DASH for v in views)]
+        return ModelPage(
+            id=mid, name=m["name"], author=self.author_link(m["author"], root),
+            family=m["family"], description=one_line(m["description"]),
+            modalities=", ".join(m["modalities"]) or DASH,
+            context=_tokens(m["context_length"]), offerings=views, price_columns=columns,
+            cheapest=cheapest,
+            related=self._related(mid, root), findings=self._findings(mid))
+
+    def _offering(self, off: dict[str, Any], cheapest: bool, root: str) -> OfferingView:
+        prices: dict[str, Decimal] = off["prices"]
+        cur = off["currency"]
+        units: dict[str, str] = off["price_units"]
+        other = [f"{comp.replace('_', ' ')}: {format_price(amount, cur)}"
+                 + (f" per {UNIT_WORDS.get(units[comp], units[comp])}" if amount else "")
+                 for comp, amount in sorted(prices.items())
+                 if comp not in TOKEN_COMPONENTS + UNIT_COMPONENTS]
+        provider = one_line(off["provider"])
+        plink = self.provider_link(provider, root)
+        url = http_url(off["url"])
+        rank_price = _rank_price(off)
+        return OfferingView(
+            catalog=one_line(off["catalog"]), provider=provider,
+            provider_href=plink.href or "", provider_md=plink.md,
+            source_model_id=one_line(off["source_model_id"]), source_url=url,
+            source_md=md_link("source page", url) if url else MdSafe(DASH),
+            prices={**{c: format_price(prices.get(c), cur)
+                       for c in TOKEN_COMPONENTS + UNIT_COMPONENTS},
+                    "blended": format_price(blended(prices), cur),
+                    "other": "; ".join(other) or DASH},
+            context=format_int(off["context_length"]), date_added=off["date_added"] or DASH,
+            cheapest=cheapest, ranked=rank_price is not None)
+
+    def _related(self, mid: str, root: str) -> list[LinkView]:
+        internal: dict[str, LinkView] = {}
+        external: dict[str, LinkView] = {}
+        for off in self.by_model[mid]:
+            for edge in self.edges.get(off["id"], []):
+                other = edge["related_model_id"]
+                if other == mid:
+                    continue
+                if other in self.models:
+                    internal[other] = self.link(
+                        self.models[other]["name"], self.model_path(other), root)
+                else:
+                    url = edge["related_url"]
+                    href = http_url(url)
+                    external[url] = LinkView(one_line(url), href, md_link(url, href), True)
+        return ([internal[k] for k in sorted(internal, key=lambda k: (
+                    *_sort_key(internal[k].text), k))]
+                + [external[k] for k in sorted(external)])
+
+    def _findings(self, mid: str) -> list[FindingView]:
+        out = []
+        for off in self.by_model[mid]:
+            for f in self.findings.get(off["id"], []):
+                href = http_url(f["url"])
+                out.append(FindingView(
+                    one_line(f["field"]), one_line(f["kind"]), one_line(f["detail"]),
+                    LinkView(one_line(f["url"]), href, md_link(f["url"], href), True)))
+        return sorted(out, key=lambda v: (v.url.text, v.field, v.kind, v.detail))
+
+
+def _first(offs: list[dict[str, Any]], key: str) -> Any:
+    return next((o[key] for o in offs if o[key]), None)
+
+
+def _max(offs: list[dict[str, Any]], key: str) -> Any:
+    values = [o[key] for o in offs if o[key] is not None]
+    return max(values) if values else None
+
