@@ -235,7 +235,7 @@ class Crawler:
 
 
 _PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/markdown", "text/x-markdown",
-               "text/plain")
+               "text/plain", "application/json")
 
 
 def _kind_of(url: str) -> str:
