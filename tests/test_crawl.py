@@ -1,119 +1,117 @@
-"""The crawler against real HTTP servers on 127.0.0.1 that misbehave on purpose."""
+"""The crawler's incremental behaviour on a small site, and its building blocks."""
 
 from __future__ import annotations
 
-import itertools
+import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 from catalog.crawl.crawler import crawl
-from catalog.crawl.discover import gzip_bytes
-from catalog.store import Store
-from tests.support import Response, Site, fast_settings
-
-HTML = {"Content-Type": "text/html; charset=utf-8"}
-XML = {"Content-Type": "application/xml"}
+from catalog.crawl.fetch import parse_retry_after
+from catalog.store import SCHEMA_VERSION, Store
+from tests.crawl_support import HTML, FaultSite, Response, http_date, page, running
+from tests.support import fast_settings
 
 
-def _page(*links: str) -> bytes:
-    return ("<html><body>" + "".join(f'<a href="{u}">x</a>' for u in links)
-            + "</body></html>").encode()
+@pytest.fixture
+def site() -> Iterator[FaultSite]:
+    with running() as s:
+        yield s
 
 
-def _urlset(base: str, *paths: str) -> bytes:
-    locs = "".join(f"<url><loc>{base}{p}</loc></url>" for p in paths)
-    return (f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-            f"{locs}</urlset>").encode()
+def _conditional(site: FaultSite, body: bytes, etag: str, modified: str) -> Response:
+    """Answers 304 when the request carries this ETag, else the body with its validators."""
+    last = site.log[-1][2]
+    if last.get("If-None-Match") == etag:
+        return Response(304, b"", headers={"ETag": etag})
+    return Response(body=body, headers={**HTML, "ETag": etag, "Last-Modified": modified})
 
 
-def _fetched(store: Store) -> set[str]:
-    return {r[0] for r in store.db.conn.execute("SELECT url FROM pages WHERE body IS NOT NULL")}
-
-
-def test_robots_sitemap_index_gzip_and_disallowed_link(site: Site, tmp_path: Path) -> None:
-    b = site.base
-    index = (f'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/'
-             f'sitemap/0.9"><sitemap><loc>{b}/maps/a.xml.gz</loc></sitemap></sitemapindex>')
-    site.routes = {
-        "/robots.txt": Response(
-            body=f"User-agent: *\nDisallow: /private/\nSitemap: {b}/maps/index.xml\n".encode(),
-            headers={"Content-Type": "text/plain"}),
-        "/maps/index.xml": Response(body=index.encode(), headers=XML),
-        "/maps/a.xml.gz": Response(body=gzip_bytes(_urlset(b, "/one", "/two")),
-                                   headers={"Content-Type": "application/gzip"}),
-        "/": Response(body=_page("/one"), headers=HTML),
-        "/one": Response(body=_page("/private/secret", "/two"), headers=HTML),
-        "/two": Response(body=_page("https://elsewhere.example/x"), headers=HTML),
-        "/private/secret": Response(body=_page(), headers=HTML),
-    }
-    store = Store(tmp_path / "c.db")
-    summary = crawl(store, [b + "/"], fast_settings())
-    assert {b + "/one", b + "/two", b + "/"} <= _fetched(store)
-    assert site.count("/private/secret") == 0
-    assert site.count("/maps/a.xml.gz") == 1
-    assert summary.skipped["robots"] == 1
-    assert summary.complete
-
-
-def test_retries_503_then_succeeds_and_honours_retry_after(site: Site, tmp_path: Path) -> None:
-    def flaky(n: int) -> Response:
-        if n == 1:
-            return Response(503, b"busy", headers={"Retry-After": "1"})
-        return Response(body=_page(), headers=HTML)
-
-    site.routes = {"/": flaky}
-    store = Store(tmp_path / "c.db")
-    summary = crawl(store, [site.base + "/"], fast_settings())
-    times = [t for t, path, _ in site.log if path == "/"]
-    assert len(times) == 2
-    assert times[1] - times[0] >= 0.95, "retried earlier than Retry-After allowed"
-    assert summary.retries == 1 and summary.failures == []
-
-
-def test_permanent_failure_is_recorded_and_crawl_goes_on(site: Site, tmp_path: Path) -> None:
-    site.routes = {
-        "/": Response(body=_page("/gone", "/ok"), headers=HTML),
-        "/gone": Response(410, b"gone"),
-        "/ok": Response(body=_page(), headers=HTML),
-        "/img": Response(body=b"\x89PNG", headers={"Content-Type": "image/png"}),
-    }
-    store = Store(tmp_path / "c.db")
-    summary = crawl(store, [site.base + "/"], fast_settings())
-    assert (site.base + "/gone", "HTTP 410") in summary.failures
-    assert site.base + "/ok" in _fetched(store)
-
-
-def test_recrawl_sends_validators_and_gets_304(site: Site, tmp_path: Path) -> None:
-    def conditional(n: int) -> Response:
-        del n
-        last = site.log[-1][2]
-        if last.get("If-None-Match") == '"v1"':
-            return Response(304, b"", headers={"ETag": '"v1"'})
-        return Response(body=_page(), headers={**HTML, "ETag": '"v1"'})
-
-    site.routes = {"/": conditional}
+def test_recrawl_sends_validators_gets_304_and_still_follows_links(site: FaultSite,
+                                                                   tmp_path: Path) -> None:
+    modified = http_date(time.time() - 3600)
+    site.routes = {"/": lambda n: _conditional(site, page("/a"), '"v1"', modified),
+                   "/a": lambda n: _conditional(site, page(), '"a1"', modified)}
     store = Store(tmp_path / "c.db")
     first = crawl(store, [site.base + "/"], fast_settings())
     store.finish_run(first.run_id, first.stats(), first.complete)
     second = crawl(store, [site.base + "/"], fast_settings())
-    assert first.outcomes["new"] >= 1
-    assert second.outcomes["not_modified"] == 1
-    [page] = store.pages([site.base + "/"])
-    assert page.body == _page()
+    assert first.outcomes["new"] == 2 and first.extracted >= 2
+    assert second.outcomes["not_modified"] == 2 and second.extracted == 0
+    [*_, last_root] = [h for _, p, h in site.log if p == "/"]
+    assert last_root["If-None-Match"] == '"v1"' and last_root["If-Modified-Since"] == modified
+    assert site.count("/a") == 2, "a 304 page's links (from its stored copy) were not followed"
+    [root] = store.pages([site.base + "/"])
+    assert root.body == page("/a") and second.complete
 
 
-def test_crawl_delay_from_robots_is_honoured(site: Site, tmp_path: Path) -> None:
-    site.routes = {
-        "/robots.txt": Response(body=b"User-agent: *\nCrawl-delay: 0.4\n",
-                                headers={"Content-Type": "text/plain"}),
-        "/": Response(body=_page("/a", "/b", "/c"), headers=HTML),
-        **{f"/{x}": Response(body=_page(), headers=HTML) for x in "abc"},
-    }
+def test_same_bytes_without_validators_are_not_extracted_again(site: FaultSite,
+                                                               tmp_path: Path) -> None:
+    site.routes = {"/": Response(body=page("/a"), headers=HTML),
+                   "/a": Response(body=page(), headers=HTML)}
     store = Store(tmp_path / "c.db")
-    started = time.monotonic()
-    crawl(store, [site.base + "/"], fast_settings())
-    del started
-    starts = sorted(t for t, path, _ in site.log if path != "/robots.txt")
-    gaps = [b - a for a, b in itertools.pairwise(starts)]
-    assert len(starts) >= 4
-    assert min(gaps) >= 0.38, gaps
+    first = crawl(store, [site.base + "/"], fast_settings())
+    store.finish_run(first.run_id, first.stats(), first.complete)
+    again = crawl(store, [site.base + "/"], fast_settings())
+    assert again.outcomes["unchanged"] == 2 and again.extracted == 0
+
+
+def test_failed_refetch_keeps_the_last_good_copy_and_its_links(site: FaultSite,
+                                                                tmp_path: Path) -> None:
+    site.routes = {"/": Response(body=page("/a"), headers=HTML),
+                   "/a": Response(body=page(), headers=HTML)}
+    store = Store(tmp_path / "c.db")
+    first = crawl(store, [site.base + "/"], fast_settings())
+    store.finish_run(first.run_id, first.stats(), first.complete)
+    site.routes["/"] = Response(500, b"broken")
+    second = crawl(store, [site.base + "/"], fast_settings(attempts=2))
+    assert second.failures == [(site.base + "/", "HTTP 500 (after 2 attempts)")]
+    assert site.count("/a") == 2, "pages linked from the last good copy were dropped"
+    [root] = store.pages([site.base + "/"])
+    assert root.body == page("/a") and root.status == 200
+    assert store.page_errors() == [(site.base + "/", "HTTP 500 (after 2 attempts)")]
+    assert second.complete
+
+
+def test_max_pages_stops_discovery_and_leaves_the_run_incomplete(site: FaultSite,
+                                                                 tmp_path: Path) -> None:
+    links = [f"/p{i}" for i in range(20)]
+    site.routes = {"/": Response(body=page(*links), headers=HTML),
+                   **{p: Response(body=page(), headers=HTML) for p in links}}
+    summary = crawl(Store(tmp_path / "c.db"), [site.base + "/"], fast_settings(max_pages=10))
+    assert len([p for p in site.paths() if p.startswith("/p")]) < 10
+    assert not summary.complete and summary.notes == ["stopped discovering at --max-pages 10"]
+
+
+@pytest.mark.parametrize(("value", "seconds"), [
+    ("120", 120.0), ("0", 0.0), (" 7 ", 7.0), (None, None), ("", None), ("soon", None),
+    ("-5", None), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0)])
+def test_parse_retry_after(value: str | None, seconds: float | None) -> None:
+    assert parse_retry_after(value) == seconds
+
+
+def test_parse_retry_after_http_date_in_the_future() -> None:
+    now = 1_700_000_000.0
+    assert parse_retry_after(http_date(now + 90), now=now) == 90.0
+
+
+def test_a_schema_1_database_is_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    store = Store(path)
+    run = store.start_run(["http://127.0.0.1:1/"], {})
+    store.enqueue(run, [("http://127.0.0.1:1/", "page", 0, None)])
+    store.close()
+    with sqlite3.connect(path) as conn:  # what a database of schema 1 looked like
+        conn.execute("ALTER TABLE frontier DROP COLUMN outcome")
+        conn.execute("ALTER TABLE frontier DROP COLUMN attempts")
+        conn.execute("DROP TABLE extracts")
+        conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    store = Store(path)
+    assert store.pending(run) == [("http://127.0.0.1:1/", "page", 0)]
+    store.skip(run, "http://127.0.0.1:1/", "disallowed by robots.txt", "robots")
+    assert store.crawl_stats(run)["outcomes"] == {"robots": 1}
+    assert store.db.conn.execute("SELECT value FROM meta").fetchone() == (str(SCHEMA_VERSION),)
+    assert store.cached_extract("http://127.0.0.1:1/", "x", "y") is None

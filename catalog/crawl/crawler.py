@@ -1,29 +1,55 @@
 """The crawl loop: a resumable frontier in SQLite, fetched by a bounded pool of workers.
 
 Every fetched URL (success or failure) is stored in `pages` together with the URLs it
-led to, in one transaction, so a crawl killed at any point resumes where it stopped
-without fetching a finished page twice.
+led to and what its body yielded, in one transaction, so a crawl killed at any point
+resumes where it stopped without fetching a finished URL twice (robots.txt included).
+A page that answers 304, or fails, is read from its stored copy: its links still count,
+and it is not extracted again.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
+import fcntl
+import hashlib
+import os
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
-from catalog.crawl.discover import Robots, Scope, normalise_url, parse_sitemap, robots_from_response
+from catalog.crawl.discover import (
+    MAX_ROBOTS_BYTES,
+    Robots,
+    Scope,
+    normalise_url,
+    parse_sitemap,
+    robots_from_response,
+)
+from catalog.crawl.extracted import cached
 from catalog.crawl.fetch import Fetcher, FetchSettings
-from catalog.extract.dispatch import extract_page, page_format
-from catalog.store import FetchResult, Store
+from catalog.errors import CatalogError
+from catalog.extract.dispatch import page_format
+from catalog.extract.records import Extracted
+from catalog.store import FetchResult, PageRow, Store
 
 SITEMAP_TYPES = ("application/xml", "text/xml", "application/gzip", "application/x-gzip",
                  "application/octet-stream", "text/plain")
+PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/markdown", "text/x-markdown",
+              "text/plain", "application/json")
+# links to these are never requested: no extractor reads them
+_ASSET_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg", ".ico", ".css",
+                   ".js", ".pdf", ".zip", ".mp4", ".webm", ".mp3", ".woff", ".woff2", ".ttf")
+FETCH_OUTCOMES = ("new", "changed", "unchanged", "not_modified", "failed")
+
+Item = tuple[str, str, int, str | None]  # url, kind, depth, found_on
 
 
 @dataclass
@@ -39,15 +65,21 @@ class CrawlSettings:
 
 @dataclass
 class CrawlSummary:
-    """What a run did: counts of outcomes and the failures with their reasons."""
+    """What a run did: counts of outcomes and the failures with their reasons.
+
+    Counts come from the run's frontier, so a resumed run reports the whole run.
+    """
 
     run_id: int
     outcomes: Counter[str] = field(default_factory=Counter)
     failures: list[tuple[str, str]] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)
     retries: int = 0
+    extracted: int = 0  # bodies extracted anew by this invocation (not 304s or same bytes)
     seconds: float = 0.0
     complete: bool = False
+    resumed: bool = False
+    notes: list[str] = field(default_factory=list)
 
     def stats(self) -> dict[str, Any]:
         return {
@@ -55,18 +87,45 @@ class CrawlSummary:
             "new_pages": self.outcomes["new"], "changed_pages": self.outcomes["changed"],
             "unchanged_pages": self.outcomes["unchanged"],
             "not_modified": self.outcomes["not_modified"], "failed": len(self.failures),
-            "failed_by_reason": dict(Counter(_reason_kind(r) for _, r in self.failures)),
-            "skipped": dict(self.skipped), "retries": self.retries,
-            "seconds": round(self.seconds, 2),
+            "failed_by_reason": dict(sorted(Counter(
+                reason_kind(r) for _, r in self.failures).items())),
+            "skipped": dict(sorted(self.skipped.items())), "retries": self.retries,
+            "extracted": self.extracted, "seconds": round(self.seconds, 2),
+            "resumed": self.resumed, "complete": self.complete, "notes": self.notes,
         }
 
 
-def _reason_kind(reason: str) -> str:
-    return reason.split(":")[0].split(" (")[0][:60]
+def reason_kind(reason: str) -> str:
+    """Returns the kind of a failure reason ("HTTP 503", "timeout", "network error")."""
+    return reason.split(":")[0].split(" (")[0].split(";")[0][:60]
+
+
+@contextlib.contextmanager
+def crawl_lock(db_path: Path) -> Iterator[None]:
+    """Holds an exclusive lock beside the database for the length of a crawl, so two crawls
+    never work on (or resume) the same run. The lock goes with the process, even on kill -9."""
+    if str(db_path) == ":memory:":
+        yield
+        return
+    lock_path = Path(f"{db_path}-crawl-lock")  # beside -wal and -shm, ignored like them
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise CatalogError(f"another crawl is running on {db_path} (it holds {lock_path}); "
+                               "wait for it to finish or stop it") from None
+        yield
+    finally:
+        os.close(fd)
 
 
 class Crawler:
-    """Crawls from `seeds` into `store`. Use `await Crawler(...).run()`."""
+    """Crawls from `seeds` into `store`. Use `await Crawler(...).run()`.
+
+    With `resume` (the default) an unfinished run with the same seeds is continued;
+    without, such runs are closed as abandoned and a new run starts.
+    """
 
     def __init__(self, store: Store, seeds: list[str], settings: CrawlSettings,
                  client: httpx.AsyncClient | None = None,
@@ -82,21 +141,24 @@ class Crawler:
         self.resume = resume
         self._robots: dict[str, Robots] = {}
         self._robots_lock: dict[str, asyncio.Lock] = {}
+        self._blocked: dict[str, str] = {}  # host -> why nothing was crawled there
         self._known: set[str] = set()
         self._truncated = False
         self._probes: set[str] = set()
-        self._pending_extra: list[tuple[str, str, int, str | None]] = []
+        self._queue: asyncio.Queue[tuple[str, str, int]] | None = None
+        self._extracted = 0
+        self._notes: list[str] = [f"--allow-host {h}: {why}"
+                                  for h, why in sorted(self.scope.refused.items())]
+
+    @property
+    def user_agent(self) -> str:
+        return self.settings.fetch.user_agent
 
     async def run(self) -> CrawlSummary:
         """Returns the summary of a run, resuming an unfinished run with the same seeds."""
         started = time.monotonic()
-        run_id = self.store.unfinished_run(self.seeds) if self.resume else None
-        if run_id is None:
-            run_id = self.store.start_run(self.seeds, {
-                "concurrency": self.settings.concurrency, "max_pages": self.settings.max_pages,
-                "ignore_robots": self.settings.ignore_robots})
-        summary = CrawlSummary(run_id)
-        seed_items: list[tuple[str, str, int, str | None]] = []
+        run_id, resumed = self._open_run()
+        seed_items: list[Item] = []
         for seed in self.seeds:
             root = f"{urlsplit(seed).scheme}://{urlsplit(seed).netloc}"
             seed_items += [(seed, _kind_of(seed), 0, None),
@@ -106,23 +168,54 @@ class Crawler:
         # well-known files a site may not have: a 404 there is no failure
         self._probes = {u for u, kind, _, _ in seed_items if kind != "page" and u not in self.seeds}
         self._known = set(self.store.frontier_urls(run_id))
+        limit = self.settings.max_pages
+        if resumed and limit is not None and len(self._known) >= limit:
+            self._truncated = True
         try:
             for seed in self.seeds:  # robots.txt first: its Sitemap lines join the frontier
                 await self._robots_for(run_id, seed)
-            self._pending_extra.clear()  # already pending in the stored frontier
-            await self._drain(run_id, summary)
+            await self._drain(run_id)
         finally:
             await self.fetcher.aclose()
-        summary.retries = self.fetcher.retries
-        summary.failures = self.store.frontier_failures(run_id)
-        summary.seconds = time.monotonic() - started
-        summary.complete = not self.store.pending(run_id) and not self._truncated
+        return self._summary(run_id, time.monotonic() - started, resumed)
+
+    def _open_run(self) -> tuple[int, bool]:
+        if self.resume:
+            run_id = self.store.unfinished_run(self.seeds)
+            if run_id is not None:
+                return run_id, True
+        while (old := self.store.unfinished_run(self.seeds)) is not None:
+            self.store.finish_run(old, {"abandoned": True}, complete=False)
+        return self.store.start_run(self.seeds, {
+            "concurrency": self.settings.concurrency, "max_pages": self.settings.max_pages,
+            "ignore_robots": self.settings.ignore_robots}), False
+
+    def _summary(self, run_id: int, seconds: float, resumed: bool) -> CrawlSummary:
+        stats = self.store.crawl_stats(run_id)
+        summary = CrawlSummary(run_id, retries=stats["retries"], failures=stats["failures"],
+                               extracted=self._extracted, seconds=seconds, resumed=resumed,
+                               notes=self._notes)
+        pending = 0
+        for outcome, n in stats["outcomes"].items():
+            if outcome in FETCH_OUTCOMES:
+                summary.outcomes[outcome] = n
+            elif outcome == "pending":
+                pending = n
+            elif outcome != "done":
+                summary.skipped[outcome] = n
+        summary.notes += [f"nothing crawled on {host}: {why}"
+                          for host, why in sorted(self._blocked.items())]
+        if self._truncated:
+            summary.notes.append(f"stopped discovering at --max-pages {self.settings.max_pages}")
+        summary.complete = not pending and not self._truncated and not self._blocked
         return summary
 
-    async def _drain(self, run_id: int, summary: CrawlSummary) -> None:
+    async def _drain(self, run_id: int) -> None:
         queue: asyncio.Queue[tuple[str, str, int]] = asyncio.Queue()
-        for item in self.store.pending(run_id):
-            queue.put_nowait(item)
+        for url, kind, depth in self.store.pending(run_id):
+            if kind != "robots":  # robots.txt is read by _robots_for, once per host
+                queue.put_nowait((url, kind, depth))
+        self._queue = queue
         done = sum(v for k, v in self.store.frontier_states(run_id).items() if k != "pending")
 
         async def worker() -> None:
@@ -131,11 +224,8 @@ class Crawler:
                 url, kind, depth = await queue.get()
                 try:
                     for new_url, new_kind, new_depth, _ in await self._visit(
-                            run_id, url, kind, depth, summary):
+                            run_id, url, kind, depth):
                         queue.put_nowait((new_url, new_kind, new_depth))
-                    while self._pending_extra:  # sitemaps named by a robots.txt read mid-crawl
-                        extra_url, extra_kind, extra_depth, _ = self._pending_extra.pop()
-                        queue.put_nowait((extra_url, extra_kind, extra_depth))
                     done += 1
                     if self.progress:
                         self.progress(done, len(self._known))
@@ -143,62 +233,101 @@ class Crawler:
                     queue.task_done()
 
         workers = [asyncio.create_task(worker()) for _ in range(max(1, self.settings.concurrency))]
+        joined = asyncio.create_task(queue.join())
         try:
-            await queue.join()
-        finally:
+            # workers only ever finish by raising: stop at the first error, or when all is done
+            await asyncio.wait([joined, *workers], return_when=asyncio.FIRST_COMPLETED)
             for w in workers:
-                w.cancel()
-            await asyncio.gather(*workers, return_exceptions=True)
+                if w.done() and not w.cancelled() and w.exception() is not None:
+                    raise w.exception()  # type: ignore[misc]
+        finally:
+            self._queue = None
+            for task in [joined, *workers]:
+                task.cancel()
+            await asyncio.gather(joined, *workers, return_exceptions=True)
 
-    async def _visit(self, run_id: int, url: str, kind: str, depth: int,
-                     summary: CrawlSummary) -> list[tuple[str, str, int, str | None]]:
+    async def _visit(self, run_id: int, url: str, kind: str, depth: int) -> list[Item]:
         """Fetches one frontier URL, stores it, and returns the new frontier items it found."""
         robots = await self._robots_for(run_id, url)
-        if not self.settings.ignore_robots and not robots.allowed(
-                url, self.settings.fetch.user_agent):
-            self.store.skip(run_id, url, robots.blocked_reason or "disallowed by robots.txt")
-            why = "robots" if robots.blocked_reason is None else "robots_unavailable"
-            summary.skipped[why] += 1
+        if not self.settings.ignore_robots and not robots.allowed(url, self.user_agent):
+            if robots.blocked_reason is not None:
+                self.store.skip(run_id, url, robots.blocked_reason, "robots_unavailable")
+            else:
+                self.store.skip(run_id, url, "disallowed by robots.txt", "robots")
             return []
+        stored = _stored_page(self.store, url)
         etag, last_modified = self.store.validators(url)
-        accept = SITEMAP_TYPES if kind == "sitemap" else _PAGE_TYPES
+        accept = SITEMAP_TYPES if kind == "sitemap" else PAGE_TYPES
         result = await self.fetcher.fetch(url, etag, last_modified, accept=accept)
-        if result.status == 404 and url in self._probes:
-            self.store.skip(run_id, url, "not on this host (optional)")
-            summary.skipped["optional_missing"] += 1
+        if result.rejected:
+            self.store.skip(run_id, url, f"{result.error}: not parsed", "not_a_page",
+                            result.attempts)
             return []
-        found = self._discover(url, kind, depth, result)
-        outcome = self.store.record_fetch(run_id, result, found)
-        summary.outcomes[outcome] += 1
-        return [] if outcome == "failed" else found
+        if result.status in (404, 410) and url in self._probes:
+            self.store.skip(run_id, url, f"HTTP {result.status}: not on this host (optional)",
+                            "optional_missing", result.attempts)
+            return []
+        if result.not_modified and stored is None:
+            result = dataclasses.replace(result, not_modified=False,
+                                         error="HTTP 304 for a page with no stored copy")
+        return self._store_result(run_id, url, kind, depth, result, stored)
 
-    def _discover(self, url: str, kind: str, depth: int, result: FetchResult
-                  ) -> list[tuple[str, str, int, str | None]]:
-        """Returns the new frontier items a fetched page links to (in scope, not yet known)."""
-        body = result.body
-        if result.not_modified:
-            body = next((p.body for p in self.store.pages([url])), None)
-        if result.error or body is None:
-            return []
-        links: list[tuple[str, str]] = []
+    def _store_result(self, run_id: int, url: str, kind: str, depth: int, result: FetchResult,
+                      stored: PageRow | None) -> list[Item]:
+        """Stores a fetch result with what its body (or, after a 304 or a failure, the
+        stored copy's) links to; returns the new frontier items."""
+        found: list[Item] = []
+        entry = None
+        if result.error is None and not result.not_modified:
+            body = result.body or b""
+            found, entry, problem = self._discover(
+                url, kind, depth, result.final_url, result.content_type, body,
+                hashlib.sha256(body).hexdigest())
+            if problem is not None:  # an unreadable sitemap: a failure, listed as such
+                result = dataclasses.replace(result, error=problem)
+        elif stored is not None and stored.body is not None and stored.sha256 is not None:
+            found, entry, _ = self._discover(url, kind, depth, stored.final_url,
+                                             stored.content_type, stored.body, stored.sha256)
+        self.store.record_fetch(run_id, result, found, extract=entry)
+        return found
+
+    def _discover(self, url: str, kind: str, depth: int, final_url: str | None,
+                  content_type: str | None, body: bytes, sha256: str
+                  ) -> tuple[list[Item], tuple[str, str, str] | None, str | None]:
+        """Returns the new frontier items a page body links to, the extraction entry to store
+        (None if it was stored already), and why the body is unreadable (or None)."""
+        try:
+            extracted, entry = cached(self.store, url, final_url, content_type, body, sha256)
+        except Exception as exc:  # an extractor bug must not end an overnight crawl
+            self._notes.append(f"{url}: extraction failed ({type(exc).__name__}: {exc}); "
+                               "its links were not followed")
+            extracted, entry = Extracted(), None
+        if entry is not None:
+            self._extracted += 1
+        links: list[tuple[str, str]]
         if kind == "sitemap":
-            sm = parse_sitemap(url, body)
-            links = [(u, "sitemap") for u in sm.sitemaps] + [(u, _kind_of(u)) for u in sm.pages]
+            sitemap = parse_sitemap(final_url or url, body)
+            if sitemap.error is not None:
+                return [], entry, sitemap.error
+            if sitemap.note is not None:
+                self._notes.append(f"{url}: {sitemap.note}")
+            links = ([(u, "sitemap") for u in sitemap.sitemaps]
+                     + [(u, _kind_of(u)) for u in sitemap.pages])
         else:
-            extracted = extract_page(result.final_url or url, result.content_type, body)
             links = [(u, _kind_of(u)) for u in extracted.links]
-            if extracted.offerings and page_format(url, result.content_type) == "html":
+            if extracted.offerings and page_format(url, content_type) == "html":
                 # a model page's alternates: its Markdown twin and its own llms.txt
                 links += [(url + ".md", "markdown"), (url.rstrip("/") + "/llms.txt", "llms")]
-        return self._admit(url, depth, links)
+        return self._admit(url, depth, links), entry, None
 
-    def _admit(self, found_on: str, depth: int, links: list[tuple[str, str]]
-               ) -> list[tuple[str, str, int, str | None]]:
-        out: list[tuple[str, str, int, str | None]] = []
+    def _admit(self, found_on: str, depth: int, links: list[tuple[str, str]]) -> list[Item]:
+        """Returns the links not seen before that the crawl may follow, as frontier items."""
+        out: list[Item] = []
         limit = self.settings.max_pages
         for link, link_kind in links:
             link = normalise_url(link)
-            if link in self._known or not self.scope(link):
+            if (link in self._known or not self.scope(link)
+                    or urlsplit(link).path.lower().endswith(_ASSET_SUFFIXES)):
                 continue
             if limit is not None and len(self._known) >= limit:
                 self._truncated = True
@@ -208,34 +337,76 @@ class Crawler:
         return out
 
     async def _robots_for(self, run_id: int, url: str) -> Robots:
-        """Returns the host's robots.txt rules, fetched once per run and stored in `pages`."""
+        """Returns the host's robots.txt rules, read once per run (a resumed run reuses what
+        it stored) and kept in `pages` like any other fetch."""
         parts = urlsplit(url)
         host = parts.netloc
         if host in self._robots:
             return self._robots[host]
-        lock = self._robots_lock.setdefault(host, asyncio.Lock())
-        async with lock:
+        async with self._robots_lock.setdefault(host, asyncio.Lock()):
             if host in self._robots:
                 return self._robots[host]
             robots_url = f"{parts.scheme}://{host}/robots.txt"
-            self.store.enqueue(run_id, [(robots_url, "robots", 0, None)])
-            self._known.add(robots_url)
-            result = await self.fetcher.fetch(robots_url, accept=(), max_body=500 * 1024)
-            robots = robots_from_response(result.status, result.body, result.error)
-            sitemaps = self._admit(robots_url, -1, [(s, "sitemap") for s in robots.sitemaps()])
-            if result.status is not None and 400 <= result.status < 500:
-                self.store.skip(run_id, robots_url, f"HTTP {result.status}: no restrictions")
+            robots = self._stored_robots(run_id, robots_url)
+            if robots is None:
+                robots = await self._fetch_robots(run_id, robots_url)
+            if self.settings.ignore_robots:
+                pass
+            elif robots.blocked_reason is not None:
+                self._blocked[host] = robots.blocked_reason
             else:
-                self.store.record_fetch(run_id, result, sitemaps)
-            self._pending_extra.extend(sitemaps)
-            if robots.blocked_reason is None and not self.settings.ignore_robots:
-                self.fetcher.set_host_delay(host, robots.delay(self.settings.fetch.user_agent))
+                self.fetcher.set_host_delay(host, robots.delay(self.user_agent))
             self._robots[host] = robots
             return robots
 
+    def _stored_robots(self, run_id: int, robots_url: str) -> Robots | None:
+        """Returns the rules this run already read from `robots_url`, or None."""
+        state = self.store.frontier_state(run_id, robots_url)
+        if state is None or state[0] == "pending":
+            return None
+        if state[0] == "skipped":  # 4xx: no restrictions
+            return Robots()
+        page = _stored_page(self.store, robots_url)
+        if state[0] == "failed" or page is None:
+            return robots_from_response(None, None, state[1] or "failed")
+        return robots_from_response(200, page.body, None)
 
-_PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/markdown", "text/x-markdown",
-               "text/plain", "application/json")
+    async def _fetch_robots(self, run_id: int, robots_url: str) -> Robots:
+        self.store.enqueue(run_id, [(robots_url, "robots", 0, None)])
+        self._known.add(robots_url)
+        stored = _stored_page(self.store, robots_url)
+        etag, last_modified = self.store.validators(robots_url)
+        result = await self.fetcher.fetch(robots_url, etag, last_modified, accept=(),
+                                          max_body=MAX_ROBOTS_BYTES, truncate=True)
+        if result.not_modified and stored is None:
+            result = dataclasses.replace(result, not_modified=False,
+                                         error="HTTP 304 for a page with no stored copy")
+        body = stored.body if result.not_modified and stored is not None else result.body
+        status = 200 if result.not_modified else result.status
+        robots = robots_from_response(status, body, result.error)
+        if result.status is not None and 400 <= result.status < 500 and result.status != 429:
+            self.store.skip(run_id, robots_url, f"HTTP {result.status}: no robots.txt, so no "
+                            "restrictions (RFC 9309)", "optional_missing", result.attempts)
+            return robots
+        sitemaps = self._admit(robots_url, -1, [(s, "sitemap") for s in robots.sitemaps()])
+        entry = None
+        if result.not_modified and stored is not None and stored.sha256 is not None:
+            entry = cached(self.store, robots_url, stored.final_url, stored.content_type,
+                           stored.body or b"", stored.sha256)[1]
+        elif result.error is None and result.body is not None:
+            entry = cached(self.store, robots_url, result.final_url, result.content_type,
+                           result.body, hashlib.sha256(result.body).hexdigest())[1]
+        self.store.record_fetch(run_id, result, sitemaps, extract=entry)
+        if self._queue is not None:
+            for item_url, item_kind, item_depth, _ in sitemaps:
+                self._queue.put_nowait((item_url, item_kind, item_depth))
+        return robots
+
+
+def _stored_page(store: Store, url: str) -> PageRow | None:
+    """Returns the last good copy of `url`, if there is one."""
+    pages = list(store.pages([url]))
+    return pages[0] if pages else None
 
 
 def _kind_of(url: str) -> str:
@@ -251,7 +422,8 @@ def _kind_of(url: str) -> str:
 
 def crawl(store: Store, seeds: list[str], settings: CrawlSettings,
           transport: httpx.AsyncBaseTransport | None = None,
-          progress: Callable[[int, int], None] | None = None) -> CrawlSummary:
+          progress: Callable[[int, int], None] | None = None,
+          resume: bool = True) -> CrawlSummary:
     """Runs a crawl to the end and returns its summary (the synchronous entry point)."""
     return asyncio.run(Crawler(store, seeds, settings, transport=transport,
-                               progress=progress).run())
+                               progress=progress, resume=resume).run())
