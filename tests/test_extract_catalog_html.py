@@ -129,12 +129,13 @@ def test_cache_prices_page() -> None:
         "name": "Claude Sonnet 4.5 (latest)",
         "author": "claude",
         "prices": [
-            {"label": "input", "text": "$3.00 / 1M tokens"},
-            {"label": "output", "text": "$15.00 / 1M tokens"},
-            {"label": "cache_read", "text": "$0.30 / 1M tokens"},
-            {"label": "cache_write", "text": "$3.75 / 1M tokens"},
-            {"label": "headline", "text": "$9.000000 / call"},
-            {"label": "spec_price", "text": "$9.000000 per million tokens"},
+            {"label": "input", "text": "$3.00 / 1M tokens", "min_prompt_tokens": None},
+            {"label": "output", "text": "$15.00 / 1M tokens", "min_prompt_tokens": None},
+            {"label": "cache_read", "text": "$0.30 / 1M tokens", "min_prompt_tokens": None},
+            {"label": "cache_write", "text": "$3.75 / 1M tokens", "min_prompt_tokens": None},
+            {"label": "headline", "text": "$9.000000 / call", "min_prompt_tokens": None},
+            {"label": "spec_price", "text": "$9.000000 per million tokens",
+             "min_prompt_tokens": None},
         ],
         "date_added": "September 29, 2025",
         "release_date": "September 29, 2025",
@@ -151,6 +152,7 @@ def test_cache_prices_page() -> None:
             "PDF document input",
         ],
         "endpoints": ENDPOINTS,
+        "methods": {},
     }
     assert got.description is not None
     assert got.description.startswith("Claude Sonnet 4.5 (latest) is a claude-sonnet model")
@@ -210,9 +212,9 @@ def test_per_call_page() -> None:
         "provider": "perplexity",
         "catalog": "Demo Catalog",
         "prices": [
-            {"label": "call", "text": "$0.005 / call"},
-            {"label": "headline", "text": "$0.005 / call"},
-            {"label": "spec_price", "text": "$0.005 per call"},
+            {"label": "call", "text": "$0.005 / call", "min_prompt_tokens": None},
+            {"label": "headline", "text": "$0.005 / call", "min_prompt_tokens": None},
+            {"label": "spec_price", "text": "$0.005 per call", "min_prompt_tokens": None},
         ],
         "date_added": "September 1, 2025",
         "release_date": "January 1, 2024",

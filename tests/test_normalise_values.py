@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from catalog.normalise.dates import AmbiguousDate, parse_date
+from catalog.normalise.dates import AmbiguousDate, ImpreciseDate, parse_date
 from catalog.normalise.ids import canonical_model_id
 from catalog.normalise.prices import ParsedPrice, format_price, parse_price
 
@@ -98,3 +98,136 @@ def test_date_round_trip(day: dt.date, fmt: str) -> None:
 ])
 def test_canonical_model_id(source: str, author: str | None, expected: str) -> None:
     assert canonical_model_id(source, author) == expected
+
+
+# -- every realistic price form ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "amount", "currency", "unit"), [
+    ("€0,10 / 1M Token", "0.1", "EUR", "per_1m_tokens"),
+    ("1.250,50 € / 1M tokens", "1250.5", "EUR", "per_1m_tokens"),
+    ("$3 per 1M input tokens", "3", "USD", "per_1m_tokens"),
+    ("$0.15/M", "0.15", "USD", "per_1m_tokens"),
+    ("$1.25/MTok", "1.25", "USD", "per_1m_tokens"),
+    ("USD 0.10 per 1M tokens", "0.1", "USD", "per_1m_tokens"),
+    ("2.5e-7 USD / token", "0.25", "USD", "per_1m_tokens"),
+    ("$0.50 / 1K characters", "0.0005", "USD", "per_character"),
+    ("$10 per 1,000 images", "0.01", "USD", "per_image"),
+    ("$0.006 / minute", "0.0001", "USD", "per_second"),
+    ("$0.01 / minute", "0.01", "USD", "per_minute"),  # no exact per-second form: kept
+    ("$2 / hour of GPU", "2", "USD", "per_hour"),
+    ("$0.03 per generation", "0.03", "USD", "per_request"),
+    ("¥2 / 1M tokens", "2", "¥", "per_1m_tokens"),  # yen or yuan: kept as written
+    ("CA$0.40 / 1M tokens", "0.4", "CAD", "per_1m_tokens"),
+    ("$0.00 / 1M tokens", "0", "USD", "per_1m_tokens"),
+    ("free (rate limited)", "0", None, None),
+])
+def test_parse_more_price_forms(text: str, amount: str, currency: str | None,
+                                unit: str | None) -> None:
+    assert parse_price(text) == ParsedPrice(Decimal(amount), currency, unit)
+
+
+@pytest.mark.parametrize("text", ["-1", "$-1", "Input 0.5", "Varies", "Dynamic"])
+def test_not_prices(text: str) -> None:
+    assert parse_price(text) is None
+
+
+@pytest.mark.parametrize("text", ["From $0.10 / 1M tokens", "$0.10 - $0.20 / 1M tokens",
+                                  "Starting at $2.50/M input tokens", "~$3 / 1M tokens"])
+def test_bounds_and_ranges_are_not_exact(text: str) -> None:
+    parsed = parse_price(text)
+    assert parsed is not None and not parsed.exact
+
+
+def test_hint_names_the_component() -> None:
+    assert [parse_price(t).hint for t in (  # type: ignore[union-attr]
+        "$3 per 1M input tokens", "$15 / million output tokens",
+        "£0.40 per 1M cached input tokens", "$1 / 1M tokens")] == [
+        "input", "output", "cache_read", None]
+
+
+_SYMBOL = {"USD": "$", "EUR": "€", "GBP": "£"}
+# (format, what one unit of the format is in the registry unit); amounts in registry units
+_TOKEN_FORMS = [
+    ("{s}{a} / 1M tokens", 1), ("{s}{a} per million tokens", 1), ("{s}{a}/M", 1),
+    ("{a} {c}/Mtok", 1), ("{c} {a} per 1M input tokens", 1), ("{s}{a} / 1 million tokens", 1),
+    ("{s}{a} / 1K tokens", 1000), ("{s}{a} per 1,000 tokens", 1000), ("{a} {c}/Ktok", 1000),
+    ("{s}{a} / token", 10**6), ("{s}{a} per token", 10**6), ("{a} {c} / token", 10**6),
+]
+_UNIT_FORMS = [
+    ("{s}{a} / image", "per_image", 1), ("{s}{a} per image", "per_image", 1),
+    ("{s}{a} per 1,000 images", "per_image", Decimal("0.001")),
+    ("{s}{a} / call", "per_request", 1), ("{s}{a} per request", "per_request", 1),
+    ("{s}{a} / second", "per_second", 1), ("{s}{a}/s", "per_second", 1),
+    ("{s}{a} / character", "per_character", 1),
+    ("{s}{a} per 1M characters", "per_character", Decimal("0.000001")),
+]
+
+
+@given(_amounts, st.sampled_from(["USD", "EUR", "GBP"]), st.sampled_from(_TOKEN_FORMS))
+def test_token_price_forms_round_trip(amount: Decimal, currency: str,
+                                      form: tuple[str, int]) -> None:
+    """A per-1M price shown in any supported form parses back to the same Decimal and unit."""
+    pattern, divisor = form
+    shown = format(amount / divisor, "f")
+    text = pattern.format(s=_SYMBOL[currency], a=shown, c=currency)
+    parsed = parse_price(text)
+    assert parsed == ParsedPrice(amount.normalize(), currency, "per_1m_tokens"), text
+
+
+@given(_amounts, st.sampled_from(["USD", "EUR"]), st.sampled_from(_UNIT_FORMS))
+def test_other_unit_forms_round_trip(amount: Decimal, currency: str,
+                                     form: tuple[str, str, Decimal]) -> None:
+    pattern, unit, per_registry_unit = form
+    shown = format(amount / Decimal(per_registry_unit), "f")
+    parsed = parse_price(pattern.format(s=_SYMBOL[currency], a=shown, c=currency))
+    assert parsed is not None
+    assert (parsed.amount, parsed.currency, parsed.unit) == (amount.normalize(), currency, unit)
+
+
+@given(st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999"), places=2))
+def test_decimal_comma_and_thousands_round_trip(amount: Decimal) -> None:
+    english = f"${amount:,.2f} / 1M tokens"
+    european = "€" + f"{amount:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    assert parse_price(english).amount == amount  # type: ignore[union-attr]
+    assert parse_price(european + " / 1M tokens").amount == amount  # type: ignore[union-attr]
+
+
+# -- dates ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Sept 3, 2026", dt.date(2026, 9, 3)),
+    ("3rd of February 2026", dt.date(2026, 2, 3)),
+    ("February 3rd, 2026", dt.date(2026, 2, 3)),
+    ("Fri, 20 Feb 2026", dt.date(2026, 2, 20)),
+    ("20-Feb-2026", dt.date(2026, 2, 20)),
+    ("Feb. 3, 2026", dt.date(2026, 2, 3)),
+    ("2026/02/20", dt.date(2026, 2, 20)),
+    ("12/12/2026", dt.date(2026, 12, 12)),
+])
+def test_parse_more_dates(text: str, expected: dt.date) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["June 2025", "February 20", "May"])
+def test_dates_without_a_day_or_year_are_refused(text: str) -> None:
+    with pytest.raises(ImpreciseDate):
+        parse_date(text)
+
+
+@given(st.integers(1, 12), st.integers(1, 12), st.integers(2000, 2099))
+def test_numeric_dates_are_never_guessed(a: int, b: int, year: int) -> None:
+    text = f"{a:02d}/{b:02d}/{year}"
+    if a == b:
+        assert parse_date(text) == dt.date(year, a, b)
+    else:
+        with pytest.raises(AmbiguousDate):
+            parse_date(text)
+
+
+@given(st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 12, 31)),
+       st.sampled_from(["%B %d, %Y", "%b %d, %Y", "%Y-%m-%d", "%d %b %Y", "%d %B %Y",
+                        "%a, %d %b %Y", "%Y/%m/%d", "%b. %d, %Y", "%d-%b-%Y"]))
+def test_more_date_forms_round_trip(day: dt.date, fmt: str) -> None:
+    assert parse_date(day.strftime(fmt)) == day

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
-
-from selectolax.lexbor import LexborHTMLParser
+from urllib.parse import urlsplit
 
 from catalog.extract.catalog_html import extract_catalog_html, looks_like_catalog_html
+from catalog.extract.generic_html import extract_generic_html
 from catalog.extract.llms_txt import extract_llms_txt
-from catalog.extract.records import Extracted, RawFinding
+from catalog.extract.models_dev import extract_models_dev, looks_like_models_dev
+from catalog.extract.openrouter import extract_openrouter, looks_like_openrouter
+from catalog.extract.records import Extracted
 from catalog.extract.seed_markdown import extract_seed_markdown
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_-]+)""", re.I)
@@ -30,7 +31,7 @@ def decode_body(body: bytes, content_type: str | None) -> str:
 
 
 def page_format(url: str, content_type: str | None) -> str:
-    """Returns "llms_txt", "markdown", "html", "xml" or "other" for a fetched URL."""
+    """Returns "llms_txt", "markdown", "html", "json", "xml" or "other" for a fetched URL."""
     path = urlsplit(url).path.lower()
     ctype = (content_type or "").split(";")[0].strip().lower()
     if path.endswith(("/llms.txt", "/llms-full.txt")) or path in ("llms.txt",):
@@ -39,6 +40,9 @@ def page_format(url: str, content_type: str | None) -> str:
         return "markdown"
     if ctype in ("text/html", "application/xhtml+xml"):
         return "html"
+    if ctype in ("application/json", "text/json") or ctype.endswith("+json") or path.endswith(
+            ".json"):
+        return "json"
     if ctype.endswith("xml") or path.endswith((".xml", ".xml.gz")):
         return "xml"
     return "other"
@@ -54,22 +58,12 @@ def extract_page(url: str, content_type: str | None, body: bytes) -> Extracted:
         return extract_llms_txt(url, text)
     if fmt == "markdown":
         return extract_seed_markdown(url, text)
+    if fmt == "json":
+        if looks_like_openrouter(text):
+            return extract_openrouter(url, text)
+        if looks_like_models_dev(text):
+            return extract_models_dev(url, text)
+        return Extracted()
     if looks_like_catalog_html(text):
         return extract_catalog_html(url, text)
-    return _html_links(url, text)
-
-
-def _html_links(url: str, html: str) -> Extracted:
-    """Returns the links of an HTML page in a layout no extractor knows (no offerings yet)."""
-    out = Extracted()
-    try:
-        tree = LexborHTMLParser(html)
-        hrefs = [n.attributes.get("href") or "" for n in tree.css("a[href], link[rel=alternate]")]
-    except Exception as exc:  # selectolax may reject binary junk
-        out.findings.append(RawFinding(url=url, field="page", kind="extract_error",
-                                       detail=f"{type(exc).__name__}: {exc}"))
-        return out
-    links = (urljoin(url, h) for h in hrefs if h)
-    out.links = list(dict.fromkeys(u.split("#")[0] for u in links
-                                   if urlsplit(u).scheme in ("http", "https")))
-    return out
+    return extract_generic_html(url, text)

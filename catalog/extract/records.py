@@ -19,6 +19,7 @@ class RawPrice(_Lenient):
 
     label: str
     text: str
+    min_prompt_tokens: int | None = None  # a context tier: applies from this prompt size up
 
 
 class RawLink(_Lenient):
@@ -51,6 +52,8 @@ class RawOffering(_Lenient):
     related: list[RawLink] = Field(default_factory=list)
     features: list[str] = Field(default_factory=list)
     endpoints: list[str] = Field(default_factory=list)
+    methods: dict[str, str] = Field(default_factory=dict)
+    """How each field was read, where an extractor has more than one way ("jsonld", "dl")."""
 
 
 class RawFinding(_Lenient):

@@ -27,7 +27,7 @@ _PRICE_LABELS = {
 _PRICE_ROW = re.compile(
     r"^(?:Pricing)?\s*(?P<label>" + "|".join(sorted(map(re.escape, _PRICE_LABELS), key=len,
                                                      reverse=True))
-    + r")\s*(?P<value>(?:[$€£]|Free|\d).*)$", re.I)
+    + r")\s*(?P<value>(?:[$€£¥₹]|US\$|USD|EUR|GBP|Free|\d).*)$", re.I)
 _SPEC_LABELS = ["Model ID", "Category", "Task", "Price", "Added", "Context length",
                 "Context", "Modalities", "Release date", "Released"]
 _SPEC_SPLIT = re.compile("(" + "|".join(map(re.escape, _SPEC_LABELS)) + ")")

@@ -42,6 +42,9 @@ class Price(_Strict):
     unit: str
     amount: Decimal
     currency: str
+    min_prompt_tokens: int | None = None
+    """Set on a context tier: the price applies to requests whose prompt has at least this
+    many tokens. Tier prices are kept on `Offering.tier_prices`, apart from the base prices."""
 
 
 class Offering(_Strict):
@@ -62,6 +65,7 @@ class Offering(_Strict):
     context_length: int | None = None
     modalities: tuple[str, ...] = ()
     prices: tuple[Price, ...] = ()
+    tier_prices: tuple[Price, ...] = ()
     related_urls: tuple[str, ...] = ()
     sources: tuple[str, ...] = Field(default=(), description="URLs the facts came from")
 
