@@ -8,23 +8,33 @@ findings, never silent guesses.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
 from catalog.extract.records import RawFinding, RawOffering
-from catalog.normalise.dates import AmbiguousDate, parse_date
+from catalog.normalise.dates import AmbiguousDate, ImpreciseDate, parse_date
+from catalog.normalise.identity import Match, assign_models
 from catalog.normalise.ids import canonical_model_id, slugify
-from catalog.normalise.prices import parse_price
+from catalog.normalise.prices import UNKNOWN_UNIT, parse_price
 from catalog.normalise.records import UNIT_OF, Finding, Offering, Price
+from catalog.normalise.related import link_related
 
 _COMPONENT_OF_LABEL = {
     "input": "input", "output": "output", "cache_read": "cache_read",
     "cache_write": "cache_write", "reasoning": "reasoning", "image": "image",
     "call": "request", "request": "request", "second": "second", "character": "character",
 }
+_COMPONENT_OF_UNIT = {"per_image": "image", "per_request": "request", "per_second": "second",
+                      "per_character": "character"}
 _HEADLINE_TOLERANCE = Decimal("0.000001")
+_CHAT_OUTPUT_FLOOR = Decimal(10)  # output under input / 10 is not a real chat model's price
+_NOT_CHAT = re.compile(r"embed|rerank|\bbge\b|moderat|guard|whisper|\btts\b|transcri", re.I)
+_MOVED = Decimal(10)  # a price that moved this many times between runs
+
+PreviousPrices = Mapping[str, Mapping[str, tuple[Decimal, str]]]
+"""Offering URL -> component -> (amount, currency) as the previous run stored them."""
 _MERGED_FIELDS = ("catalog", "provider", "source_model_id", "name", "author", "date_added",
                   "context_length")
 
@@ -36,11 +46,16 @@ class Normalised:
         self.offerings: list[Offering] = []
         self.findings: list[Finding] = []
         self.models: dict[str, dict[str, Any]] = {}
+        self.matches: dict[str, Match] = {}  # offering URL -> how its model was resolved
 
 
-def normalise(records: Iterable[RawOffering], raw_findings: Iterable[RawFinding] = ()
-              ) -> Normalised:
-    """Returns the offerings, models and findings that `records` describe."""
+def normalise(records: Iterable[RawOffering], raw_findings: Iterable[RawFinding] = (),
+              previous: PreviousPrices | None = None) -> Normalised:
+    """Returns the offerings, models and findings that `records` describe.
+
+    With `previous` (the prices the last run stored, by offering URL), a price that moved
+    tenfold or more since becomes a finding.
+    """
     result = Normalised()
     result.findings.extend(Finding(url=f.url, field=f.field, kind=f.kind, detail=f.detail)
                            for f in raw_findings)
@@ -60,7 +75,41 @@ def normalise(records: Iterable[RawOffering], raw_findings: Iterable[RawFinding]
             "context_length": offering.context_length, "modalities": list(offering.modalities)})
         if model["description"] is None:
             model["description"] = offering.description
+    result.offerings = link_related(result.offerings)
+    # one model, many IDs: the per-page IDs above are joined into canonical models
+    result.offerings, result.models, result.matches = assign_models(result.offerings,
+                                                                    result.models)
+    if previous:
+        result.findings.extend(price_moves(result.offerings, previous))
     return result
+
+
+def price_moves(offerings: Iterable[Offering], previous: PreviousPrices) -> list[Finding]:
+    """Returns a finding for each price that moved tenfold or more since the previous run.
+
+    A move to or from zero (a model becoming free or paid) is a change, not an oddity.
+    """
+    out: list[Finding] = []
+    for off in offerings:
+        before = previous.get(off.url) or {}
+        for price in off.prices:
+            old = before.get(price.component)
+            if old is None or old[1] != price.currency or not old[0] or not price.amount:
+                continue
+            ratio = price.amount / old[0]
+            if ratio >= _MOVED or ratio <= 1 / _MOVED:
+                out.append(Finding(
+                    url=off.url, field=f"price.{price.component}", kind="price_moved_10x",
+                    detail=f"previous run {old[0]} {old[1]}, this run {price.amount} "
+                           f"{price.currency} ({_times(ratio)}) {price.unit}",
+                    offering_url=off.url))
+    return out
+
+
+def _times(ratio: Decimal) -> str:
+    if ratio >= 1:
+        return f"{ratio.quantize(Decimal('0.1')).normalize():f}x higher"
+    return f"{(1 / ratio).quantize(Decimal('0.1')).normalize():f}x lower"
 
 
 def _offering(page_url: str, recs: list[RawOffering], findings: list[Finding]
@@ -90,7 +139,8 @@ def _offering(page_url: str, recs: list[RawOffering], findings: list[Finding]
     md_url = next((r.url for r in recs if r.source_format == "seed_markdown"), None) or next(
         (r.md_url for r in recs if r.md_url), None)
     llms_url = next((r.llms_url for r in recs if r.llms_url), None)
-    prices = _prices(recs, note)
+    prices, tiers = _prices(recs, note)
+    _check_chat_prices(prices, recs, note)
     date_added = _date(merged.get("date_added"), "date_added", note)
     release = _date(next((r.release_date for r in recs if r.release_date), None),
                     "release_date", note)
@@ -103,13 +153,16 @@ def _offering(page_url: str, recs: list[RawOffering], findings: list[Finding]
         name=merged.get("name") or source_id, author=author, description=description,
         md_url=md_url, llms_url=llms_url, date_added=date_added, release_date=release,
         context_length=_int(merged.get("context_length"), note),
-        modalities=_modalities(modalities), prices=tuple(prices),
+        modalities=_modalities(modalities), prices=tuple(prices), tier_prices=tuple(tiers),
         related_urls=tuple(related), sources=tuple(sorted({r.url for r in recs})))
 
 
-def _prices(recs: list[RawOffering], note: Any) -> list[Price]:
+def _prices(recs: list[RawOffering], note: Any) -> tuple[list[Price], list[Price]]:
+    """Returns (base prices, context-tier prices) the records state, one per component."""
     found: dict[str, Price] = {}
+    tiers: dict[tuple[str, int], Price] = {}
     headline: list[tuple[str, Decimal, str | None, str]] = []
+    free: list[tuple[str, str]] = []  # (component, url) of free prices that name no currency
     for rec in recs:
         for raw in rec.prices:
             parsed = parse_price(raw.text)
@@ -119,31 +172,91 @@ def _prices(recs: list[RawOffering], note: Any) -> list[Price]:
             if raw.label in ("headline", "spec_price"):
                 headline.append((raw.label, parsed.amount, parsed.unit, rec.url))
                 continue
-            component = _COMPONENT_OF_LABEL.get(raw.label)
+            component = _COMPONENT_OF_LABEL.get(raw.label) or parsed.hint or (
+                _COMPONENT_OF_UNIT.get(parsed.unit or ""))
             if component is None:
                 note("price", "unknown_component", f"{raw.label}: {raw.text!r}", rec.url)
                 continue
+            field = f"price.{component}"
+            if not parsed.exact:
+                note(field, "inexact_price", f"{raw.label}: {raw.text!r} is a bound or an "
+                     "estimate, not a price; not recorded", rec.url)
+                continue
             unit = UNIT_OF[component]
             if parsed.unit is not None and parsed.unit != unit:
-                note("price", "unit_mismatch",
-                     f"{raw.label} price {raw.text!r} is {parsed.unit}, expected {unit}", rec.url)
+                shown = "a unit outside the registry" if parsed.unit == UNKNOWN_UNIT else (
+                    parsed.unit)
+                note(field, "unit_mismatch",
+                     f"{raw.label} price {raw.text!r} is {shown}, expected {unit}", rec.url)
                 continue
-            # a free price needs no currency; otherwise one is never assumed
-            currency = parsed.currency or ("USD" if parsed.amount == 0 else "unknown")
-            price = Price(component=component, unit=unit, amount=parsed.amount,
-                          currency=currency)
-            if price.currency == "unknown":
-                note("price", "no_currency", f"{raw.label}: {raw.text!r} names no currency",
+            if parsed.hint and parsed.hint != component and raw.label in _COMPONENT_OF_LABEL:
+                note(field, "label_disagrees", f"labelled {raw.label!r} but {raw.text!r} "
+                     f"names {parsed.hint}", rec.url)
+            currency = parsed.currency or ("" if parsed.amount == 0 else "unknown")
+            if currency == "unknown":
+                note(field, "no_currency", f"{raw.label}: {raw.text!r} names no currency",
                      rec.url)
+            elif not currency:
+                free.append((component, rec.url))
+            price = Price(component=component, unit=unit, amount=parsed.amount,
+                          currency=currency, min_prompt_tokens=raw.min_prompt_tokens)
+            if raw.min_prompt_tokens is not None:
+                tiers.setdefault((component, raw.min_prompt_tokens), price)
+                continue
             old = found.get(component)
-            if old is not None and (old.amount, old.currency) != (price.amount, price.currency):
-                note(f"price.{component}", "twin_disagrees",
+            if old is not None and (old.amount != price.amount or (
+                    old.currency and price.currency and old.currency != price.currency)):
+                note(field, "twin_disagrees",
                      f"{old.amount} {old.currency} vs {price.amount} {price.currency} at {rec.url}",
                      rec.url)
                 continue
             found.setdefault(component, price)
+    _fill_free_currency(found, tiers)
     _check_headline(found, headline, note)
-    return [found[c] for c in sorted(found)]
+    for (component, min_tokens), tier in sorted(tiers.items()):
+        base = found.get(component)
+        note(f"price.{component}", "context_tier",
+             f"from {min_tokens} prompt tokens: {tier.amount} {tier.currency} {tier.unit} "
+             f"(base {base.amount if base else 'none'} {base.currency if base else ''})".rstrip(),
+             recs[0].url)
+    return [found[c] for c in sorted(found)], [tiers[k] for k in sorted(tiers)]
+
+
+def _fill_free_currency(found: dict[str, Price], tiers: dict[tuple[str, int], Price]) -> None:
+    """A free price that names no currency takes the one the other prices name.
+
+    Zero is zero in any currency, so when no price names one the free price is recorded as
+    USD, the currency every export compares in; nothing else is ever assumed.
+    """
+    named = {p.currency for p in [*found.values(), *tiers.values()] if p.currency}
+    named.discard("unknown")
+    currency = named.pop() if len(named) == 1 else "USD"
+    for key, price in list(found.items()):
+        if not price.currency:
+            found[key] = price.model_copy(update={"currency": currency})
+    for tkey, price in list(tiers.items()):
+        if not price.currency:
+            tiers[tkey] = price.model_copy(update={"currency": currency})
+
+
+def _check_chat_prices(prices: list[Price], recs: list[RawOffering], note: Any) -> None:
+    """A chat model whose output costs under a tenth of its input is almost surely misread
+    (input and output swapped, or a unit slip): real chat prices run the other way."""
+    by = {p.component: p for p in prices}
+    inp, out = by.get("input"), by.get("output")
+    if inp is None or out is None or inp.currency != out.currency or not out.amount:
+        return  # a zero output price is how embedding and reranking models are listed
+    names = " ".join(f"{r.name or ''} {r.source_model_id or ''}" for r in recs)
+    if _NOT_CHAT.search(names):
+        return
+    modalities = " ".join(m for r in recs for m in r.modalities).lower()
+    outputs = modalities.rpartition("output")[2] if "output" in modalities else modalities
+    if modalities and "text" not in outputs:
+        return  # an embedding, image or audio model: its output may well cost less
+    if out.amount * _CHAT_OUTPUT_FLOOR < inp.amount:
+        note("price.output", "output_below_tenth_of_input",
+             f"output {out.amount} {out.currency} is under a tenth of input {inp.amount} "
+             f"{inp.currency} per 1M tokens", recs[0].url)
 
 
 def _check_headline(found: dict[str, Price], headline: list[tuple[str, Decimal, str | None, str]],
@@ -200,6 +313,8 @@ def _date(text: str | None, field: str, note: Any) -> Any:
         return parse_date(text)
     except AmbiguousDate as exc:
         note(field, "ambiguous_date", str(exc))
+    except ImpreciseDate as exc:
+        note(field, "imprecise_date", str(exc))
     except (ValueError, OverflowError) as exc:
         note(field, "unparsed", f"{text!r}: {exc}")
     return None
