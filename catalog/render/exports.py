@@ -1,22 +1,46 @@
-"""Pricing comparison exports: one row per offering, as JSON or spreadsheet-safe CSV.
+"""Pricing exports: offerings, models, prices, price history and findings as CSV, JSON, JSONL.
 
-The JSON follows the export contract (`schema_version` 1, see `EXPORT_SCHEMA`); the
-CSV has the same columns plus comparison columns. Prices stay `Decimal` all the way:
-JSON numbers are written from their decimal text, never through a float.
+Every export is a list of rows with a fixed column order and a fixed sort, so two exports
+of the same database are byte-identical and diffs between exports show real changes:
+
+    offerings  one row per active offering (the contract, `EXPORT_SCHEMA`), plus comparison
+               columns; sorted by model_id, url
+    models     one row per canonical model, with the prices of its cheapest offering;
+               sorted by model_id
+    prices     one row per current price component; sorted by model_id, url, component
+    history    one row per price version (valid_from / valid_to); sorted by model_id, url,
+               component, valid_from_run
+    findings   one row per data-quality finding of the latest finished run; sorted by url,
+               field, kind, detail
+
+Filters (`Filters`) choose offerings; the other exports keep the rows of those offerings.
+Prices stay `Decimal` from the database to the file: JSON numbers are written from their
+decimal text (simplejson `use_decimal`), never through a float.
+
+Ranking compares like with like, as the site does: the cheapest offering of a model has
+the lowest blended price among its offerings priced in USD with both an input and an
+output price (ties to the lower URL); other offerings get no rank.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+import io
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import simplejson
 
 from catalog.store import Store
 
 SCHEMA_VERSION = 1
+WHATS = ("offerings", "models", "prices", "history", "findings")
+FORMATS = ("csv", "json", "jsonl")
+#: Input:output weights of the blended price unless told otherwise.
+DEFAULT_WEIGHTS = (3, 1)
 
 #: The contract columns, in export order.
 COLUMNS = [
@@ -25,10 +49,27 @@ COLUMNS = [
     "cache_write_usd_per_mtok", "per_call_usd", "per_image_usd", "currency",
     "context_length", "modalities", "date_added", "related_urls",
 ]
-#: Comparison columns, CSV only.
+#: Comparison columns after the contract columns, with the default 3:1 blend.
 COMPARISON_COLUMNS = [
     "blended_3to1_usd_per_mtok", "rank_within_model", "cheapest_offering_url",
     "pct_above_cheapest",
+]
+MODEL_COLUMNS = [
+    "model_id", "name", "author", "family", "context_length", "modalities", "offering_count",
+    "providers", "date_added", "cheapest_offering_url", "cheapest_provider",
+    "input_usd_per_mtok", "output_usd_per_mtok", "cache_read_usd_per_mtok",
+    "blended_3to1_usd_per_mtok",
+]
+PRICE_COLUMNS = [
+    "model_id", "provider", "url", "component", "unit", "amount", "currency",
+    "valid_from_run", "valid_from",
+]
+HISTORY_COLUMNS = [
+    "model_id", "provider", "url", "status", "component", "unit", "amount", "currency",
+    "valid_from_run", "valid_from", "valid_to_run", "valid_to",
+]
+FINDING_COLUMNS = [
+    "run_id", "url", "offering_url", "model_id", "provider", "field", "kind", "detail",
 ]
 
 _PRICE_COLUMNS = {
@@ -39,61 +80,34 @@ _PRICE_COLUMNS = {
     "per_call_usd": "request",
     "per_image_usd": "image",
 }
-
-_NUMBER_OR_NULL = {"type": ["number", "null"], "minimum": 0}
-_STRING_OR_NULL = {"type": ["string", "null"]}
-
-EXPORT_SCHEMA: dict[str, Any] = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "$id": "api/schema.json",
-    "title": "catalog pricing export",
-    "type": "object",
-    "required": ["schema_version", "generated_at", "offerings"],
-    "additionalProperties": False,
-    "properties": {
-        "schema_version": {"const": SCHEMA_VERSION},
-        "generated_at": {"type": ["string", "null"], "format": "date-time"},
-        "offerings": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": COLUMNS,
-                "properties": {
-                    "url": {"type": "string", "format": "uri",
-                            "description": "the crawled HTML model page"},
-                    "source_model_id": {"type": "string",
-                                        "description": "the model ID as the page states it"},
-                    "model_id": {"type": "string", "description": "canonical model ID"},
-                    "name": {"type": "string"},
-                    "author": _STRING_OR_NULL,
-                    "provider": {"type": "string", "description": "who serves it"},
-                    "catalog": {"type": "string", "description": "which site listed it"},
-                    **{col: {**_NUMBER_OR_NULL, "description": desc} for col, desc in [
-                        ("input_usd_per_mtok", "input price per 1M tokens"),
-                        ("output_usd_per_mtok", "output price per 1M tokens"),
-                        ("cache_read_usd_per_mtok", "cached input read price per 1M tokens"),
-                        ("cache_write_usd_per_mtok", "cache write price per 1M tokens"),
-                        ("per_call_usd", "price per request"),
-                        ("per_image_usd", "price per generated image"),
-                    ]},
-                    "currency": {**_STRING_OR_NULL,
-                                 "description": "currency of the prices, as found (USD, EUR, ...)"},
-                    "context_length": {"type": ["integer", "null"], "minimum": 0},
-                    "modalities": {"type": "array", "items": {"type": "string"}},
-                    "date_added": {
-                        "type": ["string", "null"], "pattern": r"^\d{4}-\d{2}-\d{2}$",
-                        "description": "when the catalog listed it (not a release date)"},
-                    "related_urls": {"type": "array",
-                                     "items": {"type": "string", "format": "uri"}},
-                },
-            },
-        },
-    },
-}
+_BLENDED_PATTERN = r"^blended_[0-9]+to[0-9]+_usd_per_mtok$"
+#: Cells in CSV that hold lists join their items with this.
+LIST_SEPARATOR = "; "
 
 
-def blended(prices: dict[str, Decimal], weights: tuple[int, int] = (3, 1)) -> Decimal | None:
+# -- comparison -------------------------------------------------------------------
+
+
+def parse_weights(text: str) -> tuple[int, int]:
+    """Returns input:output blend weights from "3:1"; raises ValueError on anything else.
+
+    >>> parse_weights("1:1")
+    (1, 1)
+    """
+    m = re.fullmatch(r"\s*(\d{1,6})\s*:\s*(\d{1,6})\s*", text)
+    if m is None or (int(m[1]) == 0 and int(m[2]) == 0):
+        raise ValueError(f"{text!r} is not input:output weights such as 3:1 (whole numbers, "
+                         "not both 0)")
+    return int(m[1]), int(m[2])
+
+
+def blended_column(weights: tuple[int, int] = DEFAULT_WEIGHTS) -> str:
+    """Returns the name of the blended-price column: "blended_3to1_usd_per_mtok"."""
+    return f"blended_{weights[0]}to{weights[1]}_usd_per_mtok"
+
+
+def blended(prices: dict[str, Decimal], weights: tuple[int, int] = DEFAULT_WEIGHTS
+            ) -> Decimal | None:
     """Returns the blended per-1M-token price (input:output weighted), or None if unknown.
 
     >>> blended({"input": Decimal("0.075"), "output": Decimal("0.20")})
@@ -105,13 +119,179 @@ def blended(prices: dict[str, Decimal], weights: tuple[int, int] = (3, 1)) -> De
     return (prices["input"] * wi + prices["output"] * wo) / (wi + wo)
 
 
-def offering_rows(store: Store) -> list[dict[str, Any]]:
+def rank_price(off: dict[str, Any], weights: tuple[int, int] = DEFAULT_WEIGHTS
+               ) -> Decimal | None:
+    """Returns the price an offering is ranked by: blended, if priced in USD; else None."""
+    return blended(off["prices"], weights) if off["currency"] == "USD" else None
+
+
+def cheapest(offerings: Iterable[dict[str, Any]], weights: tuple[int, int] = DEFAULT_WEIGHTS
+             ) -> dict[str, Any] | None:
+    """Returns the offering ranked cheapest (lowest USD blended price, then URL), or None."""
+    ranked = [(p, o["url"], o) for o in offerings if (p := rank_price(o, weights)) is not None]
+    return min(ranked, key=lambda t: (t[0], t[1]))[2] if ranked else None
+
+
+def is_free(off: dict[str, Any]) -> bool:
+    """True if the offering lists prices and every one of them is 0."""
+    return bool(off["prices"]) and all(v == 0 for v in off["prices"].values())
+
+
+def is_paid(off: dict[str, Any]) -> bool:
+    """True if the offering lists at least one price above 0."""
+    return any(v > 0 for v in off["prices"].values())
+
+
+# -- filters ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which offerings an export (or a cost ranking) keeps. Empty filters keep all.
+
+    Text matches ignore case. `modalities` must all be listed by the offering; `free` True
+    keeps offerings whose every price is 0, False those with a price above 0; unknown
+    context lengths and non-USD input prices fail `min_context` and `max_input_price`.
+    """
+
+    providers: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    modalities: tuple[str, ...] = ()
+    free: bool | None = None
+    min_context: int | None = None
+    max_input_price: Decimal | None = None
+
+    def __bool__(self) -> bool:
+        return self != Filters()
+
+    def match(self, off: dict[str, Any], model_author: str | None = None) -> bool:
+        """True if offering `off` passes; `model_author` stands in for a missing author."""
+        if self.providers and off["provider"].casefold() not in _folded(self.providers):
+            return False
+        author = off["author"] or model_author or ""
+        if self.authors and author.casefold() not in _folded(self.authors):
+            return False
+        if self.modalities and not _folded(self.modalities) <= _folded(off["modalities"]):
+            return False
+        if (self.free is True and not is_free(off)) or (self.free is False and not is_paid(off)):
+            return False
+        if self.min_context is not None and (off["context_length"] or 0) < self.min_context:
+            return False
+        if self.max_input_price is not None:
+            price = off["prices"].get("input")
+            if off["currency"] != "USD" or price is None or price > self.max_input_price:
+                return False
+        return True
+
+
+def _folded(values: Iterable[str]) -> set[str]:
+    return {v.casefold() for v in values}
+
+
+def select(offerings: list[dict[str, Any]], filters: Filters,
+           models: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Returns the offerings that pass `filters` (in their order); `models` by ID supply
+    the author of offerings that state none."""
+    if not filters:
+        return offerings
+    models = models or {}
+    return [o for o in offerings
+            if filters.match(o, (models.get(o["model_id"]) or {}).get("author"))]
+
+
+# -- rows -------------------------------------------------------------------------
+
+
+class CatalogReads(Protocol):
+    """The reads of the catalog tables that exports make (`Store` has them)."""
+
+    def offerings(self, include_removed: bool = False) -> list[dict[str, Any]]: ...
+
+    def models(self) -> list[dict[str, Any]]: ...
+
+    def price_history(self) -> list[dict[str, Any]]: ...
+
+    def findings(self, run_id: int | None = None) -> list[dict[str, Any]]: ...
+
+
+class ReadOnce:
+    """The catalog tables of `store`, each read once, for several exports of one state.
+
+    Rows are shared between callers: exports read them and never change them.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._cache: dict[str, list[dict[str, Any]]] = {}
+
+    def _read(self, key: str, read: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+        if key not in self._cache:
+            self._cache[key] = read()
+        return self._cache[key]
+
+    def offerings(self, include_removed: bool = False) -> list[dict[str, Any]]:
+        every = self._read("offerings", lambda: self._store.offerings(include_removed=True))
+        return every if include_removed else [o for o in every if o["status"] == "active"]
+
+    def models(self) -> list[dict[str, Any]]:
+        return self._read("models", self._store.models)
+
+    def price_history(self) -> list[dict[str, Any]]:
+        return self._read("history", self._store.price_history)
+
+    def findings(self, run_id: int | None = None) -> list[dict[str, Any]]:
+        return self._read(f"findings-{run_id}", lambda: self._store.findings(run_id))
+
+
+@dataclass(frozen=True)
+class Export:
+    """Rows of one kind (`what`), each with exactly `columns`, in export order."""
+
+    what: str
+    columns: list[str]
+    rows: list[dict[str, Any]]
+
+
+def build_export(store: CatalogReads, what: str = "offerings", filters: Filters | None = None,
+                 weights: tuple[int, int] = DEFAULT_WEIGHTS) -> Export:
+    """Returns the export `what` (one of `WHATS`) of the offerings that pass `filters`."""
+    filters = filters or Filters()
+    models = {m["id"]: m for m in store.models()}
+    if what == "offerings":
+        return Export(what, offering_columns(weights),
+                      offering_rows(store, filters, weights, models))
+    if what == "models":
+        return Export(what, model_columns(weights), model_rows(store, filters, weights, models))
+    if what in ("prices", "history"):
+        return Export(what, PRICE_COLUMNS if what == "prices" else HISTORY_COLUMNS,
+                      price_rows(store, filters, models, history=what == "history"))
+    if what == "findings":
+        return Export(what, FINDING_COLUMNS, finding_rows(store, filters, models))
+    raise ValueError(f"unknown export {what!r}; choose one of {', '.join(WHATS)}")
+
+
+def offering_columns(weights: tuple[int, int] = DEFAULT_WEIGHTS) -> list[str]:
+    return [*COLUMNS, blended_column(weights), *COMPARISON_COLUMNS[1:]]
+
+
+def model_columns(weights: tuple[int, int] = DEFAULT_WEIGHTS) -> list[str]:
+    return [*MODEL_COLUMNS[:-1], blended_column(weights)]
+
+
+def offering_rows(store: CatalogReads, filters: Filters | None = None,
+                  weights: tuple[int, int] = DEFAULT_WEIGHTS,
+                  models: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Returns one export row per active offering, sorted by model ID then URL.
 
-    Each row has the contract `COLUMNS` followed by the `COMPARISON_COLUMNS`.
+    Each row has the contract `COLUMNS` followed by the comparison columns; the rank and
+    the cheapest offering are among the rows that pass `filters`.
     """
+    if models is None and filters:
+        models = {m["id"]: m for m in store.models()}
+    offerings = select(store.offerings(), filters or Filters(), models)
+    column = blended_column(weights)
     rows: list[dict[str, Any]] = []
-    for off in store.offerings():
+    for off in sorted(offerings, key=lambda o: (o["model_id"], o["url"])):
         prices: dict[str, Decimal] = off["prices"]
         row: dict[str, Any] = {
             "url": off["url"], "source_model_id": off["source_model_id"],
@@ -120,77 +300,402 @@ def offering_rows(store: Store) -> list[dict[str, Any]]:
         }
         for col, comp in _PRICE_COLUMNS.items():
             row[col] = prices.get(comp)
+        single_currency = off["currency"] is not None and "/" not in off["currency"]
         row.update({
             "currency": off["currency"], "context_length": off["context_length"],
             "modalities": off["modalities"], "date_added": off["date_added"],
             "related_urls": off["related_urls"],
-            "blended_3to1_usd_per_mtok": blended(prices),
+            column: blended(prices, weights) if single_currency else None,
+            "rank_within_model": None, "cheapest_offering_url": None,
+            "pct_above_cheapest": None,
         })
         rows.append(row)
-    _add_comparison(rows)
+    _add_comparison(rows, weights)
     return rows
 
 
-def _add_comparison(rows: list[dict[str, Any]]) -> None:
+def _add_comparison(rows: list[dict[str, Any]], weights: tuple[int, int]) -> None:
+    column = blended_column(weights)
     by_model: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         by_model.setdefault(row["model_id"], []).append(row)
     for group in by_model.values():
         # ranked like the site: USD offerings with both an input and an output price
-        priced = sorted((r for r in group if r["blended_3to1_usd_per_mtok"] is not None
-                         and r["currency"] == "USD"),
-                        key=lambda r: (r["blended_3to1_usd_per_mtok"], r["url"]))
-        cheapest = priced[0] if priced else None
+        priced = sorted((r for r in group if r["currency"] == "USD" and r[column] is not None),
+                        key=lambda r: (r[column], r["url"]))
+        if not priced:
+            continue
+        best = priced[0]
         for rank, r in enumerate(priced, start=1):
             r["rank_within_model"] = rank
+            r["pct_above_cheapest"] = pct_above(r[column], best[column])
         for r in group:
-            r.setdefault("rank_within_model", None)
-            r["cheapest_offering_url"] = cheapest["url"] if cheapest else None
-            price, best = r["blended_3to1_usd_per_mtok"], (
-                cheapest["blended_3to1_usd_per_mtok"] if cheapest else None)
-            r["pct_above_cheapest"] = (
-                ((price - best) / best * 100).quantize(Decimal("0.01"))
-                if price is not None and best else None)
+            r["cheapest_offering_url"] = best["url"]
 
 
-def write_json(rows: Iterable[dict[str, Any]], fp: IO[str], generated_at: str | None) -> None:
-    """Writes the export contract document: `{"schema_version", "generated_at", "offerings"}`."""
-    doc = {
-        "schema_version": SCHEMA_VERSION,
-        "generated_at": generated_at,
-        "offerings": [{c: r[c] for c in COLUMNS} for r in rows],
+def pct_above(price: Decimal, best: Decimal) -> Decimal | None:
+    """Returns how much `price` is above `best`, in percent rounded to 2 decimals; None when
+    `best` is 0 and `price` is not (infinitely dearer).
+
+    >>> pct_above(Decimal("0.15"), Decimal("0.12"))
+    Decimal('25.00')
+    """
+    if not best:
+        return Decimal("0.00") if not price else None
+    return ((price - best) / best * 100).quantize(Decimal("0.01"))
+
+
+def model_rows(store: CatalogReads, filters: Filters | None = None,
+               weights: tuple[int, int] = DEFAULT_WEIGHTS,
+               models: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Returns one row per canonical model with at least one offering passing `filters`,
+    with the prices of its cheapest offering; sorted by model ID."""
+    models = {m["id"]: m for m in store.models()} if models is None else models
+    by_model: dict[str, list[dict[str, Any]]] = {}
+    for off in select(store.offerings(), filters or Filters(), models):
+        by_model.setdefault(off["model_id"], []).append(off)
+    column = blended_column(weights)
+    rows = []
+    for mid in sorted(by_model):
+        offs = sorted(by_model[mid], key=lambda o: o["url"])
+        m = models.get(mid, {})
+        best = cheapest(offs, weights)
+        best_prices: dict[str, Decimal] = best["prices"] if best else {}
+        contexts = [o["context_length"] for o in offs if o["context_length"] is not None]
+        dates = sorted(o["date_added"] for o in offs if o["date_added"])
+        rows.append({
+            "model_id": mid, "name": m.get("name") or offs[0]["name"],
+            "author": m.get("author") or _first(offs, "author"),
+            "family": m.get("family") or None,
+            "context_length": m.get("context_length") or (max(contexts) if contexts else None),
+            "modalities": list(m.get("modalities") or sorted(
+                {x for o in offs for x in o["modalities"]})),
+            "offering_count": len(offs),
+            "providers": sorted({o["provider"] for o in offs}, key=lambda p: (p.casefold(), p)),
+            "date_added": dates[0] if dates else None,
+            "cheapest_offering_url": best["url"] if best else None,
+            "cheapest_provider": best["provider"] if best else None,
+            "input_usd_per_mtok": best_prices.get("input"),
+            "output_usd_per_mtok": best_prices.get("output"),
+            "cache_read_usd_per_mtok": best_prices.get("cache_read"),
+            column: blended(best_prices, weights) if best else None,
+        })
+    return rows
+
+
+def price_rows(store: CatalogReads, filters: Filters | None = None,
+               models: dict[str, dict[str, Any]] | None = None,
+               history: bool = False) -> list[dict[str, Any]]:
+    """Returns current price components (or, with `history`, every price version, also
+    of removed offerings) of the offerings passing `filters`."""
+    offerings = store.offerings(include_removed=history)
+    if filters:
+        models = {m["id"]: m for m in store.models()} if models is None else models
+        offerings = select(offerings, filters, models)
+    by_id = {o["id"]: o for o in offerings}
+    rows = []
+    for p in store.price_history():
+        off = by_id.get(p["offering_id"])
+        if off is None or (not history and p["valid_to_run"] is not None):
+            continue
+        row = {
+            "model_id": off["model_id"], "provider": off["provider"], "url": off["url"],
+            "status": off["status"], "component": p["component"], "unit": p["unit"],
+            "amount": Decimal(p["amount"]), "currency": p["currency"],
+            "valid_from_run": p["valid_from_run"], "valid_from": p["valid_from"],
+            "valid_to_run": p["valid_to_run"], "valid_to": p["valid_to"],
+        }
+        rows.append(row)
+    rows.sort(key=lambda r: (r["model_id"], r["url"], r["component"], r["valid_from_run"]))
+    return rows
+
+
+def finding_rows(store: CatalogReads, filters: Filters | None = None,
+                 models: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Returns the findings of the latest finished run; with `filters`, only those about
+    an offering that passes them."""
+    offerings = store.offerings(include_removed=True)
+    by_id = {o["id"]: o for o in offerings}
+    kept = set(by_id)
+    if filters:
+        models = {m["id"]: m for m in store.models()} if models is None else models
+        kept = {o["id"] for o in select(offerings, filters, models)}
+    rows = []
+    for f in store.findings():
+        off = by_id.get(f["offering_id"]) if f["offering_id"] else None
+        if filters and f["offering_id"] not in kept:
+            continue
+        rows.append({
+            "run_id": f["run_id"], "url": f["url"], "offering_url": off["url"] if off else None,
+            "model_id": off["model_id"] if off else None,
+            "provider": off["provider"] if off else None,
+            "field": f["field"], "kind": f["kind"], "detail": f["detail"],
+        })
+    rows.sort(key=lambda r: (r["url"], r["field"], r["kind"], r["detail"],
+                             r["offering_url"] or ""))
+    return rows
+
+
+def _first(offs: list[dict[str, Any]], key: str) -> Any:
+    return next((o[key] for o in offs if o[key]), None)
+
+
+def generated_at(store: Store) -> str | None:
+    """Returns when the latest finished crawl run finished, or None."""
+    finished = [r["finished_at"] for r in store.runs() if r["finished_at"]]
+    return finished[-1] if finished else None
+
+
+# -- JSON Schemas -----------------------------------------------------------------
+
+_NUMBER_OR_NULL = {"type": ["number", "null"], "minimum": 0}
+_STRING_OR_NULL = {"type": ["string", "null"]}
+_URI = {"type": "string", "format": "uri"}
+_URI_OR_NULL = {"type": ["string", "null"], "format": "uri"}
+_DATE_OR_NULL = {"type": ["string", "null"], "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+_DATETIME_OR_NULL = {"type": ["string", "null"], "format": "date-time"}
+_STRINGS = {"type": "array", "items": {"type": "string"}}
+_RUN = {"type": "integer", "minimum": 1}
+_RUN_OR_NULL = {"type": ["integer", "null"], "minimum": 1}
+_BLENDED = {**_NUMBER_OR_NULL,
+            "description": "blended price per 1M tokens, (wi * input + wo * output) / (wi + wo) "
+                           "with the weights the column name states"}
+
+_ROW_PROPERTIES: dict[str, dict[str, Any]] = {
+    "offerings": {
+        "url": {**_URI, "description": "the crawled HTML model page"},
+        "source_model_id": {"type": "string",
+                            "description": "the model ID as the page states it"},
+        "model_id": {"type": "string", "description": "canonical model ID"},
+        "name": {"type": "string"},
+        "author": _STRING_OR_NULL,
+        "provider": {"type": "string", "description": "who serves it"},
+        "catalog": {"type": "string", "description": "which site listed it"},
+        **{col: {**_NUMBER_OR_NULL, "description": desc} for col, desc in [
+            ("input_usd_per_mtok", "input price per 1M tokens"),
+            ("output_usd_per_mtok", "output price per 1M tokens"),
+            ("cache_read_usd_per_mtok", "cached input read price per 1M tokens"),
+            ("cache_write_usd_per_mtok", "cache write price per 1M tokens"),
+            ("per_call_usd", "price per request"),
+            ("per_image_usd", "price per generated image"),
+        ]},
+        "currency": {**_STRING_OR_NULL,
+                     "description": "currency of the prices, as found (USD, EUR, ...)"},
+        "context_length": {"type": ["integer", "null"], "minimum": 0},
+        "modalities": _STRINGS,
+        "date_added": {**_DATE_OR_NULL,
+                       "description": "when the catalog listed it (not a release date)"},
+        "related_urls": {"type": "array", "items": _URI},
+        "rank_within_model": {
+            "type": ["integer", "null"], "minimum": 1,
+            "description": "1 = cheapest blended price among the model's offerings priced in "
+                           "USD with both an input and an output price; null if not ranked"},
+        "cheapest_offering_url": {**_URI_OR_NULL,
+                                  "description": "URL of the model's rank-1 offering"},
+        "pct_above_cheapest": {
+            **_NUMBER_OR_NULL,
+            "description": "how much dearer than the rank-1 offering, in percent (2 decimals); "
+                           "null if not ranked or the cheapest is free"},
+    },
+    "models": {
+        "model_id": {"type": "string"}, "name": {"type": "string"},
+        "author": _STRING_OR_NULL, "family": _STRING_OR_NULL,
+        "context_length": {"type": ["integer", "null"], "minimum": 0},
+        "modalities": _STRINGS,
+        "offering_count": {"type": "integer", "minimum": 1},
+        "providers": _STRINGS,
+        "date_added": {**_DATE_OR_NULL, "description": "earliest date a catalog listed it"},
+        "cheapest_offering_url": _URI_OR_NULL, "cheapest_provider": _STRING_OR_NULL,
+        "input_usd_per_mtok": _NUMBER_OR_NULL, "output_usd_per_mtok": _NUMBER_OR_NULL,
+        "cache_read_usd_per_mtok": _NUMBER_OR_NULL,
+    },
+    "prices": {
+        "model_id": {"type": "string"}, "provider": {"type": "string"}, "url": _URI,
+        "component": {"type": "string",
+                      "description": "input, output, cache_read, cache_write, reasoning, "
+                                     "request, image, second or character"},
+        "unit": {"type": "string",
+                 "description": "per_1m_tokens, per_request, per_image, per_second, "
+                                "per_character"},
+        "amount": {"type": "number", "minimum": 0}, "currency": {"type": "string"},
+        "valid_from_run": _RUN, "valid_from": _DATETIME_OR_NULL,
+    },
+    "findings": {
+        "run_id": _RUN, "url": {"type": "string", "description": "the page it is about"},
+        "offering_url": _URI_OR_NULL, "model_id": _STRING_OR_NULL,
+        "provider": _STRING_OR_NULL, "field": {"type": "string"}, "kind": {"type": "string"},
+        "detail": {"type": "string"},
+    },
+}
+_ROW_PROPERTIES["history"] = {
+    **_ROW_PROPERTIES["prices"],
+    "status": {"enum": ["active", "removed"]},
+    "valid_to_run": {**_RUN_OR_NULL, "description": "first run without it; null = current"},
+    "valid_to": _DATETIME_OR_NULL,
+}
+_TITLES = {
+    "offerings": "catalog pricing export: one row per offering",
+    "models": "catalog models export: one row per canonical model, with its cheapest offering",
+    "prices": "catalog prices export: one row per current price component",
+    "history": "catalog price history export: one row per price version",
+    "findings": "catalog findings export: one row per data-quality finding",
+}
+
+
+def row_schema(what: str) -> dict[str, Any]:
+    """Returns the JSON Schema of one row of export `what` (one line of JSONL)."""
+    props = _ROW_PROPERTIES[what]
+    schema: dict[str, Any] = {
+        "type": "object", "additionalProperties": False, "required": list(props),
+        "properties": props,
     }
+    if what in ("offerings", "models"):
+        schema["patternProperties"] = {_BLENDED_PATTERN: _BLENDED}
+        schema["minProperties"] = schema["maxProperties"] = len(props) + 1
+    return schema
+
+
+def schema(what: str = "offerings") -> dict[str, Any]:
+    """Returns the JSON Schema of the JSON document of export `what`."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "api/schema.json" if what == "offerings" else f"exports/{what}.schema.json",
+        "title": _TITLES[what],
+        "type": "object",
+        "required": ["schema_version", "generated_at", what],
+        "additionalProperties": False,
+        "properties": {
+            "schema_version": {"const": SCHEMA_VERSION},
+            "generated_at": {**_DATETIME_OR_NULL,
+                             "description": "when the crawl run it comes from finished"},
+            what: {"type": "array", "items": row_schema(what)},
+        },
+    }
+
+
+EXPORT_SCHEMA: dict[str, Any] = schema("offerings")
+SCHEMAS: dict[str, dict[str, Any]] = {what: schema(what) for what in WHATS}
+
+
+# -- writers ----------------------------------------------------------------------
+
+
+def write_export(export: Export, fmt: str, fp: IO[str], generated_at: str | None,
+                 excel: bool = False) -> None:
+    """Writes `export` as `fmt` ("csv", "json" or "jsonl"); `excel` adds a BOM to CSV."""
+    if fmt == "csv":
+        write_table_csv(export.columns, export.rows, fp, excel=excel)
+    elif fmt == "json":
+        doc = {"schema_version": SCHEMA_VERSION, "generated_at": generated_at,
+               export.what: [{c: r[c] for c in export.columns} for r in export.rows]}
+        dump_json(doc, fp)
+    elif fmt == "jsonl":
+        for r in export.rows:
+            fp.write(simplejson.dumps({c: r[c] for c in export.columns}, use_decimal=True,
+                                      ensure_ascii=False) + "\n")
+    else:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def export_text(export: Export, fmt: str, generated_at: str | None, excel: bool = False
+                ) -> str:
+    """Returns `export` written as `fmt`."""
+    buf = io.StringIO(newline="")
+    write_export(export, fmt, buf, generated_at, excel)
+    return buf.getvalue()
+
+
+def dump_json(doc: Any, fp: IO[str]) -> None:
+    """Writes `doc` as indented UTF-8 JSON, `Decimal` as exact numbers."""
     simplejson.dump(doc, fp, use_decimal=True, indent=2, ensure_ascii=False)
     fp.write("\n")
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+def write_json(rows: list[dict[str, Any]], fp: IO[str], generated_at: str | None) -> None:
+    """Writes offering rows as the export contract document:
+    `{"schema_version", "generated_at", "offerings"}`."""
+    write_export(Export("offerings", _columns_of(rows), rows), "json", fp, generated_at)
+
+
+def write_csv(rows: list[dict[str, Any]], fp: IO[str], excel: bool = False) -> None:
+    """Writes one RFC 4180 CSV row per offering: the contract columns, then comparison ones."""
+    write_table_csv(_columns_of(rows), rows, fp, excel=excel)
+
+
+def _columns_of(rows: list[dict[str, Any]]) -> list[str]:
+    return list(rows[0]) if rows else offering_columns()
+
+
+#: Where the site publishes each export (CSV and JSON); offerings keep their contract names.
+SITE_NAMES = {"offerings": "pricing", "models": "models", "prices": "prices",
+              "history": "history", "findings": "findings"}
+
+
+def site_files(store: Store, generated_at: str | None, pricing: bool = True
+               ) -> dict[str, str]:
+    """Returns the exports a site publishes, by path: `exports/<name>.csv|json` for every
+    export (`SITE_NAMES`), their JSON Schemas (`api/schema.json` for the offerings,
+    `exports/<name>.schema.json` for the others). `pricing` False leaves out the
+    offerings export and its schema."""
+    files: dict[str, str] = {}
+    reads = ReadOnce(store)
+    for what, name in SITE_NAMES.items():
+        if what == "offerings" and not pricing:
+            continue
+        export = build_export(reads, what)
+        for fmt in ("csv", "json"):
+            files[f"exports/{name}.{fmt}"] = export_text(export, fmt, generated_at)
+        path = "api/schema.json" if what == "offerings" else f"exports/{name}.schema.json"
+        files[path] = simplejson.dumps(SCHEMAS[what], indent=2, ensure_ascii=False) + "\n"
+    return files
+
+
+# -- spreadsheet-safe CSV ---------------------------------------------------------
+
+#: A cell starting with one of these may run as a formula (OWASP: = + - @ TAB CR; LF and
+#: the full-width forms some spreadsheets also read as operators). "'" is here so that
+#: dropping one leading apostrophe always recovers the original text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d",
+                  "\uff20", "'")
 
 
 def csv_cell(value: Any) -> str:
     """Returns `value` as a CSV cell that a spreadsheet will not run as a formula.
 
-    Numbers stay numbers; text starting with = + - @ TAB or CR gets a leading apostrophe
-    (OWASP CSV-injection advice); lists become space-separated text.
+    Numbers stay numbers (`Decimal` as plain exact decimal text, never a float); text
+    starting with = + - @ TAB CR LF or ' (also after leading spaces) gets a leading
+    apostrophe (OWASP CSV-injection advice); lists join their items with "; ".
+
+    >>> csv_cell("=1+1"), csv_cell(Decimal("0.0750")), csv_cell(["text", "image"])
+    ("'=1+1", '0.075', 'text; image')
     """
     if value is None:
         return ""
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
     if isinstance(value, int):
         return str(value)
-    text = " ".join(map(str, value)) if isinstance(value, list) else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    if isinstance(value, float):
+        raise TypeError(f"float {value!r} in an export: prices must be Decimal")
+    text = LIST_SEPARATOR.join(map(str, value)) if isinstance(value, list) else str(value)
+    return "'" + text if text.lstrip(" ").startswith(_FORMULA_START) else text
 
 
-def write_csv(rows: Iterable[dict[str, Any]], fp: IO[str], excel: bool = False) -> None:
-    """Writes one RFC 4180 CSV row per offering: the contract columns, then comparison ones."""
+def csv_text(cell: str) -> str:
+    """Returns the original text of a text cell written by `csv_cell` (the inverse of its
+    neutralising: one leading apostrophe is dropped)."""
+    return cell[1:] if cell.startswith("'") else cell
+
+
+def write_table_csv(columns: list[str], rows: Iterable[dict[str, Any]], fp: IO[str],
+                    excel: bool = False) -> None:
+    """Writes a header and one RFC 4180 row per row (CRLF, quoted as needed), UTF-8 text;
+    `excel` starts with a byte-order mark so Excel reads it as UTF-8."""
     if excel:
         fp.write("\ufeff")
     writer = csv.writer(fp, lineterminator="\r\n")
-    columns = COLUMNS + COMPARISON_COLUMNS
     writer.writerow(columns)
     for row in rows:
         writer.writerow([csv_cell(row.get(c)) for c in columns])
