@@ -50,8 +50,22 @@ def offering(url: str, model_id: str, provider: str, name: str, *prices: Price,
                     name=name, prices=prices, **extra)
 
 
-def catalog_offerings(gpt_input: str) -> list[Offering]:
+def catalog_offerings(run: int) -> list[Offering]:
+    """The catalog as crawl run `run` (0 or 1) saw it: run 1 lowers a price of GPT-4o mini,
+    raises one of the injection model, lists a new model and drops an old one."""
+    gpt_input = ("0.15", "0.125")[run]
+    changing: list[Offering] = [
+        offering("https://old.example/old-model", "retired/old-model", "Together", "Old Model",
+                 usd("input", "1"), usd("output", "2"), catalog="old.example",
+                 author="Retired Labs"),
+    ] if run == 0 else [
+        offering("https://azure.example/models/mistral-tiny", "mistral/tiny", "Azure",
+                 "Mistral Tiny", usd("input", "0.04"), usd("output", "0.04"),
+                 catalog="azure.example", author="Mistral", modalities=("text",),
+                 context_length=32000, date_added=date(2025, 2, 18)),
+    ]
     return [
+        *changing,
         offering("https://openrouter.ai/openai/gpt-4o-mini", "openai/gpt-4o-mini", "OpenAI",
                  "GPT-4o mini", usd("input", gpt_input), usd("output", "0.60"),
                  usd("cache_read", "0.075"), author="OpenAI", context_length=128000,
@@ -84,7 +98,8 @@ def catalog_offerings(gpt_input: str) -> list[Offering]:
                  "Replicate", "FLUX.1 [schnell]", catalog="replicate.example",
                  author="Black Forest Labs"),
         offering("https://evil.example/model", EVIL_ID, "Evil | Provider", EVIL_NAME,
-                 usd("input", "1.5"), usd("output", "2"), author="</script><b>bold</b>",
+                 usd("input", ("1.5", "1.75")[run]), usd("output", "2"),
+                 author="</script><b>bold</b>",
                  description=EVIL_DESC, source_model_id="<b>id</b>|x",
                  related_urls=("javascript:alert(4)",)),
     ]
@@ -102,18 +117,27 @@ MODELS: list[dict[str, Any]] = [
      "context_length": None, "modalities": ["text", "image"]},
     {"id": EVIL_ID, "name": EVIL_NAME, "author": "</script><b>bold</b>", "family": None,
      "description": EVIL_DESC, "context_length": None, "modalities": []},
+    {"id": "mistral/tiny", "name": "Mistral Tiny", "author": "Mistral", "family": None,
+     "description": None, "context_length": 32000, "modalities": ["text"]},
+    {"id": "retired/old-model", "name": "Old Model", "author": "Retired Labs", "family": None,
+     "description": None, "context_length": None, "modalities": []},
 ]
 
 
-def make_db(path: Path) -> Path:
-    """A two-run catalog: the second run changes one price of GPT-4o mini."""
+def make_db(path: Path, runs: tuple[int, ...] = (0, 1)) -> Path:
+    """A two-run catalog (see `catalog_offerings`); `runs` adds only some of the runs."""
     store = Store(path)
-    for n, gpt_input in enumerate(("0.15", "0.125")):
+    for n in runs:
         run = store.start_run(["https://openrouter.ai/"], {})
         findings = [Finding(url="https://replicate.example/flux-schnell", field="prices",
                             kind="missing", detail="no price on <b>page</b> [z](javascript:1)",
-                            offering_url="https://replicate.example/flux-schnell")]
-        store.save_catalog(run, catalog_offerings(gpt_input), findings, MODELS, complete=True)
+                            offering_url="https://replicate.example/flux-schnell"),
+                    Finding(url="https://evil.example/model", field="name", kind=EVIL_NAME,
+                            detail=EVIL_DESC, offering_url="https://evil.example/model"),
+                    Finding(url="javascript:alert(5)", field="page", kind="missing",
+                            detail="=HYPERLINK(\"http://x\")")]
+        models = [m for m in MODELS if m["id"] != ("mistral/tiny", "retired/old-model")[n]]
+        store.save_catalog(run, catalog_offerings(n), findings, models, complete=True)
         store.finish_run(run, {}, True)
         store.db.conn.execute(
             "UPDATE runs SET started_at = ?, finished_at = ? WHERE id = ?",
@@ -132,7 +156,7 @@ def built(db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("site") / "site"
     store = Store(db)
     try:
-        build_site(store, out, BASE)
+        build_site(store, out, BASE, search=False)
     finally:
         store.close()
     return out
@@ -197,12 +221,17 @@ def test_layout_and_safe_paths(built: Path) -> None:
     for name in ("index.html", "index.md", "llms.txt", "llms-full.txt", "sitemap.xml",
                  "robots.txt", "404.html", "404.md", "api/models.json", "api/schema.json",
                  "exports/pricing.csv", "exports/pricing.json", "assets/style.css",
-                 "assets/catalog.js", "providers/index.html", "authors/index.html"):
+                 "assets/catalog.js", "providers/index.html", "authors/index.html",
+                 "changes.html", "changes.md", "changes.xml", "changes/run-2.html",
+                 "quality.html", "quality.md"):
         assert name in files, name
     models = sorted(p for p in files if p.startswith("models/") and p.endswith(".html"))
     assert models == [
         "models/black-forest-labs--flux-1-schnell.html", "models/etc-passwd-3754d6cb.html",
-        "models/meta-llama--llama-3.1-8b-instruct.html", "models/openai--gpt-4o-mini.html"]
+        "models/meta-llama--llama-3.1-8b-instruct.html", "models/mistral--tiny.html",
+        "models/openai--gpt-4o-mini.html"]
+    assert sorted(p for p in files if p.startswith("api/models/")) == [
+        p.replace("models/", "api/models/").replace(".html", ".json") for p in models]
     for rel in files:
         assert re.fullmatch(r"[a-z0-9._/-]+", rel.lstrip(".")), rel
         assert (built / rel).resolve().is_relative_to(built.resolve())
@@ -238,8 +267,9 @@ def test_last_updated_follows_the_runs_that_changed_the_data(built: Path) -> Non
     assert updated("index.md") == RUN_DATES[1]
     assert updated("models/openai--gpt-4o-mini.md") == RUN_DATES[1]  # price changed in run 2
     assert updated("models/meta-llama--llama-3.1-8b-instruct.md") == RUN_DATES[0]
-    assert updated("providers/azure.md") == RUN_DATES[0]
-    assert "Data last changed 2025-01-10." in (built / "providers/azure.html").read_text()
+    assert updated("providers/fal.md") == RUN_DATES[0]
+    assert updated("providers/azure.md") == RUN_DATES[1]  # lists a new model in run 2
+    assert "Data last changed 2025-01-10." in (built / "providers/fal.html").read_text()
 
 
 def test_cheapest_offering_is_marked(built: Path) -> None:
@@ -317,7 +347,7 @@ def test_injection_is_escaped_in_markdown(built: Path) -> None:
         assert [t for t, _ in parsed.tags].count("h1") == 1, path
     index = render_md(md_body(texts[built / "index.md"]))
     rows = re.findall(r"<tr>(.*?)</tr>", index, re.S)
-    assert len(rows) == 5  # header and one row per model, none broken by a "|"
+    assert len(rows) == 6  # header and one row per model, none broken by a "|"
     assert all(len(re.findall(r"<t[hd][ >]", row)) == 9 for row in rows)
 
 
@@ -382,10 +412,11 @@ def test_llms_txt(built: Path) -> None:
     assert h2[-1] == "## Optional" and "## Models" in h2
     links = re.findall(r"^- \[.*\]\((\S+)\)", text, re.M)
     models = [u for u in links if "/models/" in u]
-    assert len(models) == 4 and all(u.startswith(BASE) and u.endswith(".md") for u in models)
+    assert len(models) == 5 and all(u.startswith(BASE) and u.endswith(".md") for u in models)
     full = (built / "llms-full.txt").read_text()
     assert full.startswith("# AI model catalog\n") and "## Optional" in full
-    assert "| $0.165 | $0.66 | $0.28875 |" in full
+    assert ("Azure \\(azure.example\\): input $0.165 per 1M tokens, output $0.66 per 1M "
+            "tokens") in full
 
 
 def test_sitemap_and_robots(built: Path) -> None:
@@ -406,7 +437,7 @@ def test_api_models_json_has_exact_prices(built: Path) -> None:
     models = json.loads((built / "api/models.json").read_text(), parse_float=Decimal)
     assert [m["id"] for m in models] == [EVIL_ID, "black-forest-labs/flux-1-schnell",
                                          "openai/gpt-4o-mini",
-                                         "meta-llama/llama-3.1-8b-instruct"]
+                                         "meta-llama/llama-3.1-8b-instruct", "mistral/tiny"]
     gpt = next(m for m in models if m["id"] == "openai/gpt-4o-mini")
     cheapest = [o for o in gpt["offerings"] if o["cheapest"]]
     assert len(cheapest) == 1 and cheapest[0]["prices"]["input"] == Decimal("0.125")
@@ -416,7 +447,7 @@ def test_api_models_json_has_exact_prices(built: Path) -> None:
 def test_exports_are_written(built: Path) -> None:
     doc = json.loads((built / "exports/pricing.json").read_text())
     assert doc["generated_at"] == f"{RUN_DATES[1]}T06:30:00Z"
-    assert len(doc["offerings"]) == 8
+    assert len(doc["offerings"]) == 9
     csv_text = (built / "exports/pricing.csv").read_text()
     assert "'=HYPERLINK" not in csv_text or "\n=HYPERLINK" not in csv_text
     schema = json.loads((built / "api/schema.json").read_text())
@@ -429,7 +460,7 @@ def test_exports_are_written(built: Path) -> None:
 def build(db: Path, out: Path, base: str | None = BASE) -> BuildReport:
     store = Store(db)
     try:
-        return build_site(store, out, base)
+        return build_site(store, out, base, search=False)
     finally:
         store.close()
 
@@ -438,9 +469,11 @@ def test_builds_are_deterministic_and_count_unchanged_files(db: Path, tmp_path: 
     first = build(db, tmp_path / "a")
     second = build(db, tmp_path / "b")
     assert tree(tmp_path / "a") == tree(tmp_path / "b")
-    assert first.files_unchanged == 0 and first.pages_written == len(tree(tmp_path / "a"))
+    assert first.files_unchanged == 0 and first.files_written == len(tree(tmp_path / "a"))
+    assert first.pages_reused == 0 and first.pages_rendered > 30
     again = build(db, tmp_path / "a")
-    assert again.files_unchanged == again.pages_written == second.pages_written
+    assert again.files_unchanged == again.files_written == second.files_written
+    assert again.pages_rendered == 0 and again.pages_reused == first.pages_rendered
     assert tree(tmp_path / "a") == tree(tmp_path / "b")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b"]
 
@@ -459,7 +492,7 @@ def test_failed_build_leaves_previous_site_untouched(
 
     monkeypatch.setattr(jinja2.Template, "render", failing)
     with pytest.raises(RuntimeError, match="template failed"):
-        build(db, out)
+        build(db, out, "https://elsewhere.example/")  # a new base URL renders every page
     assert tree(out) == before
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
 
@@ -478,10 +511,11 @@ def test_refuses_to_replace_a_directory_it_did_not_build(db: Path, tmp_path: Pat
 def test_default_base_url_and_empty_catalog(tmp_path: Path) -> None:
     store = Store(tmp_path / "empty.db")
     try:
-        report = build_site(store, tmp_path / "site")
+        report = build_site(store, tmp_path / "site", search=None)
     finally:
         store.close()
-    assert report.pages_written > 0 and report.oversized == ()
+    assert report.files_written > 0 and report.oversized == ()
+    assert report.search.startswith("skipped") and not (tmp_path / "site/pagefind").exists()
     assert "http://localhost:8000/sitemap.xml" in (tmp_path / "site/robots.txt").read_text()
     ET.parse(tmp_path / "site/sitemap.xml")
     assert "0 models" in (tmp_path / "site/index.md").read_text()
@@ -490,7 +524,7 @@ def test_default_base_url_and_empty_catalog(tmp_path: Path) -> None:
 # -- golden output ----------------------------------------------------------------
 
 #: Files another module owns the format of; their content is tested there.
-NOT_GOLDEN = ("exports/", "api/schema.json")
+NOT_GOLDEN = ("exports/", "api/schema.json", ".catalog-site")
 
 
 def test_golden_output(built: Path) -> None:
@@ -500,7 +534,7 @@ def test_golden_output(built: Path) -> None:
         for rel, data in actual.items():
             (GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
             (GOLDEN / rel).write_bytes(data)
-    expected = tree(GOLDEN)
+    expected = {k: v for k, v in tree(GOLDEN).items() if not k.startswith(NOT_GOLDEN)}
     assert sorted(actual) == sorted(expected), "run with UPDATE_GOLDEN=1 to accept changes"
     for rel in sorted(actual):
         assert actual[rel] == expected[rel], (

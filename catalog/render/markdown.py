@@ -101,3 +101,14 @@ def yaml_scalar(value: Any) -> MdSafe:
     if isinstance(value, int) and not isinstance(value, bool):
         return MdSafe(str(value))
     return MdSafe(json.dumps(one_line(str(value)), ensure_ascii=True))
+
+
+def llms_link(title: str, url: str, notes: str = "") -> MdSafe:
+    """Returns an llms.txt list item `- [title](url): notes`.
+
+    Brackets in `title` become parentheses: the reference llms.txt parser reads a link
+    title up to the first "]", escaped or not. `url` must be absolute http(s).
+    """
+    label = md_escape(title.replace("[", "(").replace("]", ")")) or md_escape(url)
+    tail = f": {md_escape(notes)}" if notes else ""
+    return MdSafe(f"- [{label}]({md_destination(url)}){tail}")

@@ -1,115 +1,85 @@
-"""The static catalog site: HTML for people, a Markdown twin of every page for agents.
+"""Building the static catalog site: atomic, deterministic and incremental.
 
-`build_site` renders the whole site into a fresh directory next to `out_dir` and then
-swaps it in, so a build that fails leaves the previous site as it was. Output is a pure
-function of the database: no build time appears anywhere, every list is sorted, and the
-dates shown are those of the crawl runs in which the data last changed.
+`build_site` renders the whole site (see `pages` for its layout) into a fresh directory
+next to `out_dir` and then swaps it in, so a build that fails leaves the previous site as
+it was. Output is a pure function of the database: no build time appears anywhere, every
+list is sorted, and the dates shown are those of the crawl runs in which the data last
+changed.
 
-Layout (all links between pages are relative, so the site works from any path):
-
-    index.html|md             every model in one table
-    models/<stem>.html|md     one page per canonical model
-    providers/index.html|md, providers/<stem>.html|md
-    authors/index.html|md,   authors/<stem>.html|md
-    404.html|md               links are absolute paths under base_url
-    llms.txt, llms-full.txt, sitemap.xml, robots.txt
-    api/models.json, api/schema.json, exports/pricing.json, exports/pricing.csv
-    assets/style.css, assets/catalog.js
-    .catalog-site             marks the directory as replaceable by the next build
+Incremental: the manifest (`.catalog-site`, which also marks the directory as a build)
+records, for every page, a hash of everything it was rendered from. The next build
+renders a page only when that hash changed; other pages are hard-linked from the previous
+build. The hash covers the templates and the renderer's code too (the `fingerprint`), so
+a new version of catalog renders everything once.
 """
 
 from __future__ import annotations
 
-import io
+import hashlib
+import json
 import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import simplejson
-from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
-
 from catalog.errors import CatalogError
-from catalog.render import exports
-from catalog.render.markdown import (
-    MdSafe,
-    http_url,
-    md_destination,
-    md_finalize,
-    one_line,
-    yaml_scalar,
-)
-from catalog.render.paths import inside
-from catalog.render.views import (
-    PRICES_NOTE,
-    RANKING_NOTE,
-    UNIT_WORDS,
-    Catalog,
-    Group,
-    cheapest_offering,
-    count,
-)
+from catalog.render import search as site_search
+from catalog.render.feeds import SITEMAP_MAX_URLS
+from catalog.render.pages import SiteRenderer
+from catalog.render.paths import check_relative, inside
 from catalog.store import Store
 
-SITE_TITLE = "AI model catalog"
 #: Where the site is assumed to be served when no base URL is given (`python -m http.server`).
 DEFAULT_BASE_URL = "http://localhost:8000/"
-#: Pages (HTML and Markdown) larger than this are listed in `BuildReport.oversized`.
+#: HTML pages larger than this are listed in `BuildReport.oversized`.
 PAGE_BUDGET = 200 * 1024
+#: Rows of a long table per page, at most (heavy rows split sooner: `pages.MAX_ROWS_WEIGHT`).
+ROWS_PER_PAGE = 400
 MARKER = ".catalog-site"
-_ASSETS = ("style.css", "catalog.js")
+#: The modules whose code decides what a page looks like (part of the `fingerprint`).
+_RENDERER_MODULES = ("api", "changes", "chart", "exports", "feeds", "history", "markdown",
+                     "pages", "paths", "site", "views")
+_MANIFEST_VERSION = 1
 
 
 @dataclass(frozen=True)
 class BuildReport:
-    """What a build did: files written, how many were byte-identical to the previous build.
+    """What a build did.
 
-    `oversized` lists pages over `PAGE_BUDGET`. Model pages stay far below it; `index.html`
-    and `index.md` hold every model in one table, so they pass it at about 700 models
-    (about 300 bytes of HTML per model, a sixth of that gzipped).
+    `pages` are the units the site is rendered in (an HTML page with its Markdown twin,
+    llms.txt, the sitemap, ...): `pages_rendered` were rendered, `pages_reused` taken
+    unchanged from the previous build. `files_written` counts every file of the new site,
+    `files_unchanged` those byte-identical to the previous build's. `search` says what
+    happened to the search index; `oversized` lists HTML pages over `PAGE_BUDGET`, and
+    `rendered` the pages that were rendered.
     """
 
-    pages_written: int
+    files_written: int
     files_unchanged: int
+    pages_rendered: int
+    pages_reused: int
+    search: str
     seconds: float
     out_dir: Path
     oversized: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Page:
-    """Where a page lives and what every page template needs to know about it."""
-
-    path: str
-    title: str
-    description: str
-    root: str
-    canonical: str
-    md_href: str
-    last_updated: str | None
-    front: MdSafe
+    rendered: tuple[str, ...] = ()
 
     @property
-    def md_root(self) -> MdSafe:
-        """`root` as a Markdown link destination."""
-        return MdSafe(md_destination(self.root))
+    def pages(self) -> int:
+        return self.pages_rendered + self.pages_reused
 
-
-@dataclass(frozen=True)
-class SiteInfo:
-    """What every page may say about the whole catalog."""
-
-    title: str
-    models: int
-    offerings: int
-    providers: int
-    updated: str | None
+    def summary(self) -> str:
+        """One line for people: what was rendered, reused and written."""
+        return (f"{self.pages:,} pages: {self.pages_rendered:,} rendered, "
+                f"{self.pages_reused:,} unchanged since the last build; "
+                f"{self.files_written:,} files ({self.files_unchanged:,} byte-identical); "
+                f"search: {self.search}; {self.seconds:.2f} s")
 
 
 class SiteWriter:
@@ -119,26 +89,140 @@ class SiteWriter:
     file's modification time, so hosts and mirrors see it as unchanged too.
     """
 
-    def __init__(self, root: Path, previous: Path | None) -> None:
+    def __init__(self, root: Path, previous: Path | None, fingerprint: str) -> None:
         self.root = root
+        self._base = root.resolve()
         self.previous = previous
+        self.fingerprint = fingerprint
         self.written: dict[str, int] = {}
         self.unchanged = 0
+        self.units: dict[str, tuple[str, list[str]]] = {}
+        self.rendered: list[str] = []
+        self.reused = 0
+        self._previous_units = _read_manifest(previous, fingerprint)
 
     def write(self, rel: str, content: str | bytes) -> None:
         if rel in self.written:
             raise CatalogError(f"two pages would be written to {rel}")
         data = content.encode("utf-8") if isinstance(content, str) else content
-        target = inside(self.root, rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = self._target(rel)
         target.write_bytes(data)
         self.written[rel] = len(data)
+        self._keep_mtime_if_same(rel, target, data)
+
+    def _target(self, rel: str) -> Path:
+        """The path of `rel` in the new site. `root` is a directory this build created, so
+        a relative path without ".." (`check_relative`) cannot leave it."""
+        target = self._base / check_relative(rel)
+        if target.parent != self._base:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        return target
+
+    def adopt(self, rel: str) -> None:
+        """Counts a file that a tool wrote under `root` itself (the search index)."""
+        target = inside(self.root, rel)
+        data = target.read_bytes()
+        self.written[rel] = len(data)
+        self._keep_mtime_if_same(rel, target, data)
+
+    def _keep_mtime_if_same(self, rel: str, target: Path, data: bytes) -> None:
         old = self.previous / rel if self.previous else None
         if old is not None and old.is_file() and not old.is_symlink():
             stat = old.stat()
             if stat.st_size == len(data) and old.read_bytes() == data:
                 self.unchanged += 1
                 os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+    def unit(self, key: str, inputs: Any,
+             produce: Callable[[], dict[str, str | bytes]]) -> bool:
+        """Writes the files of page `key` from `produce()`, or links them from the previous
+        build if it recorded the same `inputs`. Returns whether it rendered."""
+        if key in self.units:
+            raise CatalogError(f"two pages would be written to {key}")
+        digest = input_digest(key, inputs)
+        previous = self._previous_units.get(key)
+        if previous and previous[0] == digest and self._link(previous[1]):
+            self.units[key] = previous
+            self.reused += 1
+            return False
+        files = produce()
+        for rel, content in files.items():
+            self.write(rel, content)
+        self.units[key] = (digest, sorted(files))
+        self.rendered.append(key)
+        return True
+
+    def _link(self, files: list[str]) -> bool:
+        """Hard-links `files` from the previous build (copies across file systems)."""
+        assert self.previous is not None
+        sources = [self.previous / rel for rel in files]
+        if not all(s.is_file() and not s.is_symlink() for s in sources):
+            return False
+        for rel, source in zip(files, sources, strict=True):
+            if rel in self.written:
+                raise CatalogError(f"two pages would be written to {rel}")
+            target = self._target(rel)
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copy2(source, target)
+            self.written[rel] = target.stat().st_size
+            self.unchanged += 1
+        return True
+
+    def manifest(self) -> str:
+        return json.dumps({"catalog_site": _MANIFEST_VERSION, "fingerprint": self.fingerprint,
+                           "pages": {k: list(v) for k, v in sorted(self.units.items())}},
+                          indent=0, sort_keys=True) + "\n"
+
+
+def input_digest(key: str, inputs: Any) -> str:
+    """A hash of what a page is rendered from. Inputs are dataclasses, strings, numbers,
+    lists and dicts, whose `repr` is a complete and stable description of them."""
+    text = repr((key, inputs))
+    if " object at 0x" in text:
+        raise CatalogError(f"the inputs of {key} cannot be hashed: {text[:200]}")
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _read_manifest(previous: Path | None, fingerprint: str) -> dict[str, tuple[str, list[str]]]:
+    if previous is None:
+        return {}
+    try:
+        doc = json.loads((previous / MARKER).read_text(encoding="utf-8"))
+        if doc.get("catalog_site") != _MANIFEST_VERSION or doc.get("fingerprint") != fingerprint:
+            return {}
+        units = {str(k): (str(v[0]), [str(f) for f in v[1]]) for k, v in doc["pages"].items()}
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+        return {}
+    # Only paths a build could have written are ever linked from the previous build.
+    return {k: v for k, v in units.items() if all(_safe(f) for f in v[1])}
+
+
+def _safe(rel: str) -> bool:
+    try:
+        check_relative(rel)
+    except CatalogError:
+        return False
+    return True
+
+
+def fingerprint(*options: Any) -> str:
+    """A hash of the templates, the renderer's code and the build options."""
+    digest = hashlib.sha256(repr(options).encode())
+    templates = resources.files("catalog") / "templates"
+    paths: list[Any] = []
+    stack = [templates]
+    while stack:
+        for entry in stack.pop().iterdir():
+            if entry.is_dir():
+                stack.append(entry)
+            elif not entry.name.startswith("."):
+                paths.append(entry)
+    paths += [Path(__file__).parent / f"{name}.py" for name in _RENDERER_MODULES]
+    for entry in sorted(paths, key=lambda p: (p.name, str(p))):
+        digest.update(entry.name.encode() + b"\0" + entry.read_bytes() + b"\0")
+    return digest.hexdigest()[:32]
 
 
 def normalise_base_url(base_url: str | None) -> str:
@@ -151,30 +235,54 @@ def normalise_base_url(base_url: str | None) -> str:
     return url if url.endswith("/") else url + "/"
 
 
-def build_site(store: Store, out_dir: Path, base_url: str | None = None) -> BuildReport:
+def build_site(store: Store, out_dir: Path, base_url: str | None = None, *,
+               search: bool | None = None, rows_per_page: int = ROWS_PER_PAGE,
+               sitemap_max_urls: int = SITEMAP_MAX_URLS) -> BuildReport:
     """Renders the catalog in `store` as a static site into `out_dir`, replacing it whole.
 
-    `out_dir` must not exist, be empty, or hold a previous build (it has the `MARKER`
-    file): anything else is refused rather than deleted.
+    `search`: True requires the Pagefind index, False skips it, None (default) builds it
+    when Pagefind is installed and says it was skipped otherwise. `out_dir` must not
+    exist, be empty, or hold a previous build (it has the `MARKER` file): anything else
+    is refused rather than deleted.
     """
     start = time.perf_counter()
     base = normalise_base_url(base_url)
+    if rows_per_page < 1 or sitemap_max_urls < 1:
+        raise CatalogError("rows per page and URLs per sitemap must be at least 1")
     out = Path(out_dir).absolute()
     _check_replaceable(out)
+    exe = site_search.find_pagefind() if search is not False else None
+    if search is True and exe is None:
+        raise CatalogError("search needs Pagefind: pip install 'pagefind[bin]', or build "
+                           "without search")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
         tmp.chmod(0o755)
-        writer = SiteWriter(tmp, out if out.is_dir() else None)
-        render_site(store, base, writer)
+        writer = SiteWriter(tmp, out if out.is_dir() else None,
+                            fingerprint(base, rows_per_page, sitemap_max_urls))
+        SiteRenderer(store, base, writer, rows_per_page, sitemap_max_urls,
+                     exe is not None).run()
+        pages = sum(1 for p in writer.written if p.startswith("models/") and p.endswith(".html"))
+        if exe is not None and pages:
+            for rel in site_search.index_site(tmp, exe):
+                writer.adopt(rel)
+            status = f"Pagefind index of {pages:,} model pages"
+        elif exe is not None:
+            status = "skipped: no model pages to index"
+        else:
+            status = ("off" if search is False else
+                      "skipped: Pagefind is not installed; pip install 'pagefind[bin]'")
+        writer.write(MARKER, writer.manifest())
         _swap(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     oversized = tuple(sorted(p for p, n in writer.written.items()
-                             if n > PAGE_BUDGET and p.endswith((".html", ".md"))))
-    return BuildReport(len(writer.written), writer.unchanged,
-                       round(time.perf_counter() - start, 3), out, oversized)
+                             if n > PAGE_BUDGET and p.endswith(".html")))
+    return BuildReport(len(writer.written), writer.unchanged, len(writer.rendered),
+                       writer.reused, status, round(time.perf_counter() - start, 3), out,
+                       oversized, tuple(sorted(writer.rendered)))
 
 
 def _check_replaceable(out: Path) -> None:
@@ -201,215 +309,3 @@ def _swap(new: Path, out: Path) -> None:
         old.rename(out)
         raise
     shutil.rmtree(old, ignore_errors=True)
-
-
-# -- rendering ----------------------------------------------------------------
-
-def _environments() -> tuple[Environment, Environment]:
-    loader = PackageLoader("catalog", "templates")
-    common: dict[str, Any] = {"loader": loader, "trim_blocks": True, "lstrip_blocks": True,
-                              "keep_trailing_newline": True, "undefined": StrictUndefined}
-    html = Environment(autoescape=True, **common)
-    md = Environment(autoescape=False, finalize=md_finalize, **common)
-    for env in (html, md):
-        env.filters["count"] = count
-    return html, md
-
-
-class _Renderer:
-    def __init__(self, store: Store, base: str, writer: SiteWriter) -> None:
-        self.store = store
-        self.cat = Catalog(store)
-        self.base = base
-        self.writer = writer
-        self.html_env, self.md_env = _environments()
-        self.site = SiteInfo(SITE_TITLE, len(self.cat.models), len(self.cat.offerings),
-                             len(self.cat.providers), self.cat.site_updated())
-        self.sitemap: list[tuple[str, str | None]] = []
-
-    def page(self, path: str, title: str, description: str, updated: str | None,
-             root: str | None = None) -> Page:
-        """A page at `path`; links in it start with `root` (default: relative to it)."""
-        stem = path.removesuffix(".html")
-        md_path = stem + ".md"
-        canonical = self.base if path == "index.html" else self.base + path
-        front = "\n".join(f"{k}: {yaml_scalar(v)}" for k, v in (
-            ("title", title), ("description", description), ("canonical_url", canonical),
-            ("markdown_url", self.base + md_path), ("last_updated", updated)))
-        md_href = md_path.rsplit("/", 1)[-1] if root is None else root + md_path
-        return Page(path, title, description, "../" * path.count("/") if root is None else root,
-                    canonical, md_href, updated, MdSafe(front))
-
-    def emit(self, template: str, page: Page, sitemap: bool = True, **ctx: Any) -> None:
-        """Writes the HTML page and its Markdown twin from `<template>.html|md`."""
-        ctx.update(page=page, site=self.site)
-        self.writer.write(page.path, self.html_env.get_template(template + ".html").render(ctx))
-        md = self.md_env.get_template(template + ".md").render(ctx)
-        self.writer.write(page.path.removesuffix(".html") + ".md", md)
-        if sitemap:
-            self.sitemap.append((page.canonical, page.last_updated))
-
-    def run(self) -> None:
-        cat = self.cat
-        s = self.site
-        self.emit("index", self.page(
-            "index.html", SITE_TITLE,
-            f"{s.models} AI models from {s.offerings} offerings across "
-            f"{s.providers} providers, with prices per 1M tokens.", s.updated),
-            rows=cat.rows(cat.model_ids, ""), options=cat.filter_options,
-            ranking=RANKING_NOTE, prices_note=PRICES_NOTE)
-        for mid in cat.model_ids:
-            self.model(mid)
-        for kind, groups in (("provider", cat.providers), ("author", cat.authors)):
-            self.groups(kind, groups)
-        # Served for any missing path, so its links are absolute paths under the base URL.
-        self.emit("404", self.page("404.html", "Page not found", "No page at this address.",
-                                   None, root=urlsplit(self.base).path), sitemap=False)
-        self.llms()
-        self.data()
-        for name in _ASSETS:
-            self.writer.write(f"assets/{name}", (
-                resources.files("catalog") / "templates" / "assets" / name).read_bytes())
-        self.writer.write(MARKER, "Built by catalog; the next build replaces this directory.\n")
-
-    def model(self, mid: str) -> None:
-        view = self.cat.model_page(mid)
-        description = (f"{view.name}: prices, context length and providers for "
-                       f"{count(len(view.offerings), 'offering')}.")
-        page = self.page(self.cat.model_path(mid), view.name, description,
-                         self.cat.model_updated(mid))
-        self.emit("model", page, model=view, ranking=RANKING_NOTE,
-                  jsonld=script_json(product_jsonld(self.cat, mid, page.canonical)))
-
-    def groups(self, kind: str, groups: dict[str, Group]) -> None:
-        plural = kind + "s"
-        entries = [(g, self.cat.group_updated(g)) for g in groups.values()]
-        dates = [d for _, d in entries if d]
-        links = [(self.cat.link(g.key, f"{g.stem}.html", ""), len(g.model_ids))
-                 for g, _ in entries]
-        self.emit("groups", self.page(
-            f"{plural}/index.html", plural.title(), f"Every {kind} in the catalog.",
-            max(dates) if dates else None), kind=kind, groups=links)
-        for g, updated in entries:
-            title = f"{kind.title()}: {g.key}"
-            page = self.page(f"{plural}/{g.stem}.html", title,
-                             f"AI models listed for {kind} {g.key}.", updated)
-            provider = g.key if kind == "provider" else None
-            rows = self.cat.rows(g.model_ids, "../", provider)
-            intro = f"{count(len(rows), 'model')}. " + (
-                f"Prices are {g.key}'s, in US dollars per 1M tokens." if provider
-                else PRICES_NOTE)
-            self.emit("group", page, plural=plural.title(), intro=intro, rows=rows,
-                      caption=f"Models listed for {kind} {g.key}")
-
-    def llms(self) -> None:
-        cat = self.cat
-        rows = cat.rows(cat.model_ids, self.base)
-        ctx: dict[str, Any] = {
-            "site": self.site, "base": MdSafe(md_destination(self.base)),
-            "ranking": RANKING_NOTE, "prices_note": PRICES_NOTE,
-            "providers": [(cat.link(g.key, f"providers/{g.stem}.html", self.base),
-                           len(g.model_ids)) for g in cat.providers.values()]}
-        template = self.md_env.get_template("llms.txt")
-        self.writer.write("llms.txt", template.render(
-            ctx, models=[(r, None) for r in rows], full=False))
-        self.writer.write("llms-full.txt", template.render(
-            ctx, models=[(r, cat.model_page(r.id, self.base)) for r in rows], full=True))
-        xml = self.html_env.get_template("sitemap.xml").render(urls=sorted(self.sitemap))
-        self.writer.write("sitemap.xml", xml)
-        self.writer.write("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {self.base}"
-                                        "sitemap.xml\n")
-
-    def data(self) -> None:
-        finished = [r for r in self.store.runs() if r["finished_at"]]
-        generated_at = finished[-1]["finished_at"] if finished else None
-        rows = exports.offering_rows(self.store)
-        buf = io.StringIO()
-        exports.write_json(rows, buf, generated_at)
-        self.writer.write("exports/pricing.json", buf.getvalue())
-        buf = io.StringIO()
-        exports.write_csv(rows, buf)
-        self.writer.write("exports/pricing.csv", buf.getvalue())
-        self.writer.write("api/schema.json", simplejson.dumps(
-            exports.EXPORT_SCHEMA, indent=2, ensure_ascii=False) + "\n")
-        models = [api_model(self.cat, mid, self.base) for mid in self.cat.model_ids]
-        self.writer.write("api/models.json", simplejson.dumps(
-            models, use_decimal=True, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
-
-
-def render_site(store: Store, base_url: str, writer: SiteWriter) -> None:
-    """Writes every file of the site through `writer`."""
-    _Renderer(store, base_url, writer).run()
-
-
-def script_json(doc: Any) -> Markup:
-    """Returns `doc` as JSON safe inside `<script>`: `<`, `>`, `&` and line separators are
-    \\u-escaped, so no string in it can close the element or open a comment."""
-    text = simplejson.dumps(doc, use_decimal=True, sort_keys=True, ensure_ascii=False)
-    for char in "<>&\u2028\u2029":
-        text = text.replace(char, f"\\u{ord(char):04x}")
-    return Markup(text)
-
-
-# -- data for machines ---------------------------------------------------------
-
-def api_model(cat: Catalog, mid: str, base: str) -> dict[str, Any]:
-    """A model with its offerings and exact prices, for `api/models.json`."""
-    m = cat.models[mid]
-    best = cheapest_offering(cat.by_model[mid])
-    return {
-        "id": mid, "name": m["name"], "author": m["author"] or None,
-        "family": m["family"] or None, "description": m["description"] or None,
-        "context_length": m["context_length"], "modalities": m["modalities"],
-        "page": base + cat.model_path(mid), "markdown": base + cat.model_path(mid, "md"),
-        "offerings": [{
-            "id": o["id"], "url": o["url"], "catalog": o["catalog"],
-            "provider": o["provider"], "source_model_id": o["source_model_id"],
-            "name": o["name"], "date_added": o["date_added"],
-            "release_date": o["release_date"], "context_length": o["context_length"],
-            "modalities": o["modalities"], "currency": o["currency"],
-            "prices": o["prices"], "price_units": o["price_units"],
-            "blended_3to1_per_mtok": exports.blended(o["prices"]), "cheapest": o is best,
-            "related_urls": o["related_urls"],
-        } for o in cat.by_model[mid]],
-    }
-
-
-def product_jsonld(cat: Catalog, mid: str, canonical: str) -> dict[str, Any]:
-    """The schema.org `Product` for a model, one `Offer` per offering."""
-    m = cat.models[mid]
-    doc: dict[str, Any] = {"@context": "https://schema.org", "@type": "Product",
-                           "name": m["name"], "productID": mid, "url": canonical}
-    if m["description"]:
-        doc["description"] = one_line(m["description"])
-    if m["author"]:
-        doc["brand"] = {"@type": "Brand", "name": m["author"]}
-    doc["offers"] = [_offer(o) for o in cat.by_model[mid]]
-    return doc
-
-
-def _offer(off: dict[str, Any]) -> dict[str, Any]:
-    """An `Offer` with one `UnitPriceSpecification` per price component."""
-    offer: dict[str, Any] = {
-        "@type": "Offer", "name": one_line(f"{off['name']} on {off['provider']}"),
-        "seller": {"@type": "Organization", "name": one_line(off["provider"])}}
-    if url := http_url(off["url"]):
-        offer["url"] = url
-    cur = off["currency"]
-    if cur and len(cur) == 3:
-        offer["priceCurrency"] = cur
-    specs = []
-    for comp, amount in sorted(off["prices"].items()):
-        unit = off["price_units"].get(comp, "")
-        qty = (1000000, "tokens") if unit == "per_1m_tokens" else (
-            1, UNIT_WORDS.get(unit, unit.removeprefix("per_") or "unit"))
-        spec: dict[str, Any] = {
-            "@type": "UnitPriceSpecification", "name": comp, "price": amount,
-            "referenceQuantity": {"@type": "QuantitativeValue", "value": qty[0],
-                                  "unitText": qty[1]}}
-        if "priceCurrency" in offer:
-            spec["priceCurrency"] = cur
-        specs.append(spec)
-    if specs:
-        offer["priceSpecification"] = specs
-    return offer

@@ -18,7 +18,15 @@ from decimal import Decimal
 from typing import Any
 
 from catalog.render.exports import blended
-from catalog.render.markdown import MdSafe, http_url, md_link, one_line
+from catalog.render.history import HistoryView, model_history
+from catalog.render.markdown import (
+    MdSafe,
+    http_url,
+    llms_link,
+    md_destination,
+    md_link,
+    one_line,
+)
 from catalog.render.paths import NameMap
 from catalog.store import Store
 
@@ -40,6 +48,8 @@ PRICE_COLUMNS = (("input", "Input", "num"), ("output", "Output", "num"),
 UNIT_WORDS = {"per_1m_tokens": "1M tokens", "per_request": "request", "per_image": "image",
                "per_second": "second", "per_character": "character"}
 DASH = "—"
+#: Data notes listed on a model page; the data-quality pages list them all.
+MAX_FINDINGS = 50
 #: File name stems that group directories use for their own pages.
 RESERVED_STEMS = frozenset({"index"})
 
@@ -60,6 +70,12 @@ def format_price(amount: Decimal | None, currency: str | None = "USD") -> str:
     if currency in (None, "", "USD"):
         return "$" + decimal_text(amount)
     return f"{decimal_text(amount)} {currency}"
+
+
+def format_unit_price(amount: Decimal, currency: str | None, unit: str) -> str:
+    """Returns a price with its unit: "$0.15 per 1M tokens", "Free", "0.10 EUR per image"."""
+    text = format_price(amount, currency)
+    return text if amount == 0 else f"{text} per {UNIT_WORDS.get(unit, unit)}"
 
 
 def count(n: int, noun: str) -> str:
@@ -145,12 +161,17 @@ class ModelPage:
     family: str
     description: str
     modalities: str
+    modality_list: list[str]
     context: str
     offerings: list[OfferingView]
     price_columns: list[tuple[str, str, str]]
     cheapest: OfferingView | None
     related: list[LinkView]
     findings: list[FindingView]
+    findings_total: int
+    history: HistoryView
+    json_path: str
+    json_md: MdSafe
 
 
 @dataclass(frozen=True)
@@ -183,6 +204,13 @@ def cheapest_offering(offerings: Iterable[dict[str, Any]]) -> dict[str, Any] | N
     return min(ranked, key=lambda t: (t[0], t[1]))[2] if ranked else None
 
 
+def ranked(offerings: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Offerings cheapest first (ranked ones, by blended price), then the unranked ones."""
+    return sorted(offerings, key=lambda o: (
+        (p := _rank_price(o)) is None, p or Decimal(0), *_sort_key(o["provider"]),
+        o["catalog"], o["url"]))
+
+
 def _min_price(offerings: Iterable[dict[str, Any]], component: str) -> Decimal | None:
     found = [o["prices"][component] for o in offerings
              if o["currency"] == "USD" and component in o["prices"]]
@@ -196,6 +224,12 @@ class Catalog:
         self.offerings = store.offerings()
         self.history = store.offerings(include_removed=True)
         self.run_dates = store.run_dates()
+        self.history_by_model: dict[str, list[dict[str, Any]]] = {}
+        for off in self.history:
+            self.history_by_model.setdefault(off["model_id"], []).append(off)
+        self.price_versions: dict[str, list[dict[str, Any]]] = {}
+        for row in store.price_history():
+            self.price_versions.setdefault(row["offering_id"], []).append(row)
         self.by_model: dict[str, list[dict[str, Any]]] = {}
         for off in self.offerings:
             self.by_model.setdefault(off["model_id"], []).append(off)
@@ -271,6 +305,9 @@ class Catalog:
     def model_path(self, mid: str, ext: str = "html") -> str:
         return f"models/{self.model_files[mid]}.{ext}"
 
+    def model_json_path(self, mid: str) -> str:
+        return f"api/models/{self.model_files[mid]}.json"
+
     def link(self, text: str, path: str, root: str) -> LinkView:
         """A link to a page of this site, relative to a page `root` levels below it."""
         html = root + path
@@ -334,26 +371,86 @@ class Catalog:
                                  key=_sort_key),
         }
 
+    def llms_entry(self, mid: str, base: str, full: bool) -> MdSafe:
+        """The model's line in llms.txt: `- [name](twin URL): notes`.
+
+        Brackets in the name become parentheses in the link text (the reference llms.txt
+        parser reads a title up to the first "]"); the exact name is on the model's page.
+        `full` adds modalities, every offering's prices and the description.
+        """
+        m = self.models[mid]
+        row = self.model_row(mid, base)
+        notes = [f"by {m['author'] or 'unknown author'}", f"ID {mid}",
+                 f"cheapest input {row.input}, output {row.output}, blended 3:1 "
+                 f"{row.blended} per 1M tokens", f"context {row.context}",
+                 count(row.offerings, "offering")]
+        if full:
+            notes.insert(3, f"modalities {row.modalities}")
+            for off in sorted(self.by_model[mid], key=lambda o: (*_sort_key(o["provider"]),
+                                                                  o["url"])):
+                prices = ", ".join(
+                    f"{comp.replace('_', ' ')} "
+                    f"{format_unit_price(amount, off['currency'], off['price_units'][comp])}"
+                    for comp, amount in sorted(off["prices"].items())) or "no price listed"
+                notes.append(f"{one_line(off['provider'])} ({one_line(off['catalog'])}): "
+                             f"{prices}")
+            if m["description"]:
+                notes.append("description: " + one_line(m["description"]))
+        return llms_link(m["name"] or mid, base + self.model_path(mid, "md"), "; ".join(notes))
+
     # -- model pages ----------------------------------------------------------
+
+    def model_inputs(self, mid: str) -> tuple[Any, ...]:
+        """Everything a model's page and JSON are made from, and nothing else: what
+        `model_page`, `api.model_json` and `api.product_jsonld` read, without the fields
+        that change with every crawl although the page does not (`last_seen_run`, the IDs
+        and run of findings). Its hash decides whether the page is rendered again."""
+        def offering(o: dict[str, Any]) -> list[tuple[str, Any]]:
+            return sorted((k, v) for k, v in o.items() if k != "last_seen_run")
+
+        offs = self.by_model[mid]
+        hist = self.history_by_model[mid]
+        versions = [self.price_versions.get(o["id"], []) for o in hist]
+        runs = {r[k] for rows in versions for r in rows
+                for k in ("valid_from_run", "valid_to_run")} | {o["changed_run"] for o in hist}
+        related = sorted({(e["related_url"], e["related_model_id"]) for o in offs
+                          for e in self.edges.get(o["id"], [])}, key=repr)
+        others = sorted({other for _, other in related if other in self.models})
+        author = self.authors.get(self.models[mid]["author"])
+        return (
+            sorted(self.models[mid].items()), [offering(o) for o in offs],
+            [offering(o) for o in hist], versions, related,
+            [(o, self.models[o]["name"], self.model_files[o]) for o in others],
+            [[(f["url"], f["field"], f["kind"], f["detail"]) for f in
+              self.findings.get(o["id"], [])] for o in offs],
+            author.stem if author else None,
+            sorted({(o["provider"], self.providers[one_line(o["provider"])].stem)
+                    for o in offs}),
+            sorted((r, self.run_dates.get(r)) for r in runs if r is not None),
+            self.model_files[mid])
 
     def model_page(self, mid: str, root: str = "../") -> ModelPage:
         """The model page; links start with `root` (the site root seen from the page)."""
         m = self.models[mid]
         best = cheapest_offering(self.by_model[mid])
-        ordered = sorted(self.by_model[mid], key=lambda o: (
-            (p := _rank_price(o)) is None, p or Decimal(0), *_sort_key(o["provider"]),
-            o["catalog"], o["url"]))
+        ordered = ranked(self.by_model[mid])
         views = [self._offering(o, o is best, root) for o in ordered]
         cheapest = next((v for v in views if v.cheapest), None)
         columns = [c for n, c in enumerate(PRICE_COLUMNS)
                    if n < 3 or any(v.prices[c[0]] != DASH for v in views)]
+        findings = self._findings(mid)
+        json_path = self.model_json_path(mid)
         return ModelPage(
             id=mid, name=m["name"], author=self.author_link(m["author"], root),
             family=m["family"], description=one_line(m["description"]),
-            modalities=", ".join(m["modalities"]) or DASH,
+            modalities=", ".join(m["modalities"]) or DASH, modality_list=list(m["modalities"]),
             context=_tokens(m["context_length"]), offerings=views, price_columns=columns,
             cheapest=cheapest,
-            related=self._related(mid, root), findings=self._findings(mid))
+            related=self._related(mid, root), findings=findings[:MAX_FINDINGS],
+            findings_total=len(findings), json_path=json_path,
+            json_md=MdSafe(md_destination(json_path)),
+            history=model_history(m["name"], self.history_by_model[mid], self.price_versions,
+                                  self.run_dates, format_unit_price, "price-history"))
 
     def _offering(self, off: dict[str, Any], cheapest: bool, root: str) -> OfferingView:
         prices: dict[str, Decimal] = off["prices"]
