@@ -5,22 +5,26 @@ Exit codes: 0 success, 1 completed with failures (listed), 2 usage or input erro
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import click
+import simplejson
 
 from catalog import __version__
 from catalog.config import SNAPSHOT_DIR, crawl_settings, load_config
-from catalog.crawl.crawler import CrawlSummary, crawl
+from catalog.crawl.crawler import CrawlSummary, crawl, crawl_lock
+from catalog.crawl.discover import normalise_url
 from catalog.errors import CatalogError
 from catalog.pipeline import IngestSummary, ingest_run
-from catalog.render import exports
+from catalog.render import cost, exports
 from catalog.store import Store
 
 DEFAULT_DB = "data/catalog.db"
@@ -72,7 +76,15 @@ def _print_summary(summary: CrawlSummary, ingest: IngestSummary) -> None:
         f"{s['changed_pages']} changed, {s['unchanged_pages']} unchanged), "
         f"{s['not_modified']} not modified, {s['failed']} failed, "
         f"{sum(s['skipped'].values())} skipped, {s['retries']} retries, {s['seconds']} s"
-        + ("" if summary.complete else " (incomplete)"))
+        + ("" if summary.complete else " (incomplete)") + (" (resumed)" if summary.resumed else ""))
+    for label, counts in (("failed", s["failed_by_reason"]), ("skipped", s["skipped"])):
+        if counts:
+            click.echo(f"  {label}: " + ", ".join(f"{n} {kind.replace('_', ' ')}"
+                                                  for kind, n in counts.items()))
+    click.echo(f"  extracted anew: {summary.extracted + ingest.extracted} pages "
+               "(unchanged pages are not extracted again)")
+    for note in summary.notes:
+        click.echo(f"  note: {note}")
     click.echo(
         f"catalog: {ingest.offerings} offerings of {ingest.models} models from "
         f"{ingest.pages} pages; {ingest.new} new, {ingest.changed} changed, "
@@ -83,21 +95,26 @@ def _print_summary(summary: CrawlSummary, ingest: IngestSummary) -> None:
         click.echo(f"  ... and {len(summary.failures) - 50} more (see the pages table)", err=True)
 
 
-def run_crawl(store: Store, seeds: list[str], **options: Any) -> tuple[CrawlSummary, IngestSummary]:
-    """Returns the summaries of crawling `seeds` and ingesting the pages into the catalog."""
+def run_crawl(store: Store, seeds: list[str], resume: bool = True,
+              **options: Any) -> tuple[CrawlSummary, IngestSummary]:
+    """Returns the summaries of crawling `seeds` and ingesting the pages into the catalog.
+
+    An unfinished run with the same seeds is resumed (unless `resume` is False)."""
     settings = crawl_settings(load_config(), **options)
-    with _progress("crawling") as progress:
-        summary = crawl(store, seeds, settings, progress=progress)
-    ingest = ingest_run(store, summary.run_id, complete=summary.complete)
-    stats = {**summary.stats(), "offerings": {
-        "new": ingest.new, "changed": ingest.changed, "removed": ingest.removed,
-        "unchanged": ingest.unchanged}, "findings": ingest.findings}
-    store.finish_run(summary.run_id, stats, summary.complete)
+    with crawl_lock(store.path):
+        with _progress("crawling") as progress:
+            summary = crawl(store, seeds, settings, progress=progress, resume=resume)
+        ingest = ingest_run(store, summary.run_id, complete=summary.complete)
+        stats = {**summary.stats(), "offerings": {
+            "new": ingest.new, "changed": ingest.changed, "removed": ingest.removed,
+            "unchanged": ingest.unchanged}, "findings": ingest.findings,
+            "extracted": summary.extracted + ingest.extracted}
+        store.finish_run(summary.run_id, stats, summary.complete)
     return summary, ingest
 
 
 @cli.command("crawl")
-@click.argument("urls", nargs=-1, required=True)
+@click.argument("urls", nargs=-1)
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite catalog database.")
 @click.option("--concurrency", type=click.IntRange(1, 512), help="Requests in flight overall.")
 @click.option("--per-host", "per_host_concurrency", type=click.IntRange(1, 64),
@@ -109,27 +126,47 @@ def run_crawl(store: Store, seeds: list[str], **options: Any) -> tuple[CrawlSumm
               help="Ignore robots.txt (only for sites you own).")
 @click.option("--allow-host", "allow_hosts", multiple=True, help="Also crawl this host.")
 @click.option("--user-agent", help="User-Agent, with a contact URL or address.")
-def crawl_cmd(urls: tuple[str, ...], db: str, **options: Any) -> None:
+@click.option("--resume", is_flag=True,
+              help="Resume the last interrupted crawl in --db (URLS may be left out).")
+@click.option("--fresh", is_flag=True,
+              help="Start over even if a crawl of these URLS was interrupted.")
+def crawl_cmd(urls: tuple[str, ...], db: str, resume: bool, fresh: bool,
+              **options: Any) -> None:
     """Crawl catalog sites from URLS into the database, then normalise what they list.
 
-    An interrupted crawl with the same URLs resumes where it stopped.
+    An interrupted crawl with the same URLs resumes where it stopped (no finished page is
+    fetched again); re-crawls send conditional GETs and extract only changed pages.
     """
+    if resume and fresh:
+        raise click.UsageError("--resume and --fresh exclude each other")
+    if not urls and not resume:
+        raise click.UsageError("give the URL of at least one site to crawl (or --resume)")
     for url in urls:
         if not url.startswith(("http://", "https://")):
             raise CatalogError(f"{url!r} is not an http(s) URL; give a site URL such as "
                                "https://example.org/")
     options["allow_hosts"] = list(options["allow_hosts"]) or None
     store = Store(db)
-    summary, _ = run_crawl(store, list(urls), **options)
-    _print_summary(summary, _)
+    seeds = list(urls)
+    if resume:
+        run_id = store.unfinished_run([normalise_url(u) for u in seeds] if seeds else None)
+        if run_id is None:
+            raise CatalogError(f"no interrupted crawl{' of these URLs' if seeds else ''} in "
+                               f"{db} to resume; leave out --resume to start one")
+        seeds = store.run(run_id)["seeds"]
+    summary, ingest = run_crawl(store, seeds, resume=not fresh, **options)
+    _print_summary(summary, ingest)
     if summary.failures:
         sys.exit(1)
 
 
-def _build(store: Store, out: Path, base_url: str | None) -> Any:
+def _build(store: Store, out: Path, base_url: str | None, search: bool | None = None) -> Any:
     from catalog.render.site import build_site
 
-    return build_site(store, out, base_url=base_url)
+    report = build_site(store, out, base_url=base_url, search=search)
+    for page in report.oversized:
+        click.echo(f"warning: {out}/{page} is over 200 KB of HTML", err=True)
+    return report
 
 
 def _open_existing(db: str) -> Store:
@@ -142,35 +179,159 @@ def _open_existing(db: str) -> Store:
 @click.option("--db", default=DEFAULT_DB, show_default=True)
 @click.option("--out", default=DEFAULT_OUT, show_default=True, type=click.Path(path_type=Path))
 @click.option("--base-url", help="Absolute URL the site will be served from.")
-def build_cmd(db: str, out: Path, base_url: str | None) -> None:
-    """Render the static catalog site from the database."""
+@click.option("--search/--no-search", default=None,
+              help="Build the Pagefind search index (default: when Pagefind is installed).")
+def build_cmd(db: str, out: Path, base_url: str | None, search: bool | None) -> None:
+    """Render the static catalog site from the database.
+
+    Only pages whose data changed since the previous build in OUT are rendered again.
+    """
     store = _open_existing(db)
-    report = _build(store, out, base_url)
-    click.echo(f"built {out}/: {report.pages_written} files written, "
-               f"{report.files_unchanged} unchanged, {report.seconds:.2f} s")
+    report = _build(store, out, base_url, search)
+    click.echo(f"built {out}/: {report.summary()}")
+
+
+def _parsed(parse: Callable[[str], Any]) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """An option callback that reads the value with `parse`; its ValueError becomes a usage
+    error (exit 2) naming the option."""
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        try:
+            return parse(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), ctx, param) from None
+
+    return callback
+
+
+_TOKENS = _parsed(cost.parse_count)
+_CALLS = _parsed(lambda text: cost.parse_count(text, "calls"))
+_SHARE = _parsed(cost.parse_share)
+_PRICE = _parsed(lambda text: cost.parse_quantity(text.strip().removeprefix("$")))
+_WEIGHTS = _parsed(exports.parse_weights)
+
+
+def _filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Adds the offering filters shared by `export` and `cost`."""
+    for option in reversed([
+        click.option("--provider", "providers", multiple=True,
+                     help="Only offerings served by this provider (repeatable: any of them)."),
+        click.option("--author", "authors", multiple=True,
+                     help="Only models by this author (repeatable: any of them)."),
+        click.option("--modality", "modalities", multiple=True,
+                     help="Only offerings listing this modality (repeatable: all of them)."),
+        click.option("--free/--paid", "free", default=None,
+                     help="Only offerings whose every price is 0 / that have a price above 0."),
+        click.option("--min-context", callback=_TOKENS, metavar="N",
+                     help="Only offerings with a context length of at least N tokens (128k)."),
+        click.option("--max-input-price", callback=_PRICE, metavar="USD",
+                     help="Only offerings with a USD input price per 1M tokens of at most this."),
+    ]):
+        command = option(command)
+    return command
+
+
+def _filters(options: dict[str, Any]) -> exports.Filters:
+    return exports.Filters(
+        providers=options["providers"], authors=options["authors"],
+        modalities=options["modalities"], free=options["free"],
+        min_context=None if options["min_context"] is None else int(options["min_context"]),
+        max_input_price=options["max_input_price"])
+
+
+def _write_text(text: str, out: Path | None) -> None:
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8", newline="")
 
 
 @cli.command("export")
 @click.option("--db", default=DEFAULT_DB, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
-              show_default=True)
+@click.option("--what", type=click.Choice(exports.WHATS), default="offerings",
+              show_default=True, help="One row per offering, per canonical model (with its "
+              "cheapest offering), per current price component, per price version, or per "
+              "data-quality finding.")
+@click.option("--format", "fmt", type=click.Choice(exports.FORMATS), default="csv",
+              show_default=True, help="jsonl: one JSON object per row and line.")
 @click.option("--out", type=click.Path(path_type=Path), help="File to write (default stdout).")
 @click.option("--excel", is_flag=True, help="CSV: start with a UTF-8 BOM for Excel.")
-def export_cmd(db: str, fmt: str, out: Path | None, excel: bool) -> None:
-    """Export one row per offering: prices, IDs, provider, author, dates (see README)."""
+@click.option("--blend", callback=_WEIGHTS, default="3:1", show_default=True, metavar="I:O",
+              help="Input:output weights of the blended price, which ranks offerings.")
+@_filter_options
+@click.option("--schema", "print_schema", is_flag=True,
+              help="Write the JSON Schema of the --what JSON document instead of data.")
+def export_cmd(db: str, what: str, fmt: str, out: Path | None, excel: bool,
+               blend: tuple[int, int], print_schema: bool, **options: Any) -> None:
+    """Export the catalog: one row per offering (default), model, price, price version or
+    finding, with a fixed column order and sort (see README) so exports diff cleanly.
+
+    Filters choose offerings; every --what keeps the rows of the chosen offerings. CSV is
+    spreadsheet-safe (UTF-8, RFC 4180, text that could run as a formula gets a leading ');
+    JSON and JSONL carry exact decimal numbers.
+    """
+    if excel and fmt != "csv":
+        raise click.UsageError("--excel applies to --format csv only")
+    if print_schema:
+        _write_text(simplejson.dumps(exports.SCHEMAS[what], indent=2) + "\n", out)
+        return
     store = _open_existing(db)
-    rows = exports.offering_rows(store)
-    latest = store.latest_run_id()
-    generated_at = store.run(latest)["finished_at"] if latest else None
-    fp = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
+    export = exports.build_export(store, what, _filters(options), blend)
+    _write_text(exports.export_text(export, fmt, exports.generated_at(store), excel), out)
+
+
+@cli.command("cost")
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--input-tokens", callback=_TOKENS, required=True, metavar="N",
+              help="All input (prompt) tokens of the workload, cached ones included.")
+@click.option("--output-tokens", callback=_TOKENS, required=True, metavar="N",
+              help="All output tokens of the workload.")
+@click.option("--calls", callback=_CALLS, metavar="N",
+              help="Requests in the workload: multiplies per-request prices. Without it, "
+              "offerings that charge per request are not priced.")
+@click.option("--cached-input", callback=_SHARE, metavar="P%|N",
+              help="The part of the input tokens read from a prompt cache, as a percentage "
+              "(30%) or tokens (600k): billed at the cache-read price where one is listed, "
+              "else at the input price.")
+@click.option("--top", type=click.IntRange(0), default=20, show_default=True,
+              help="Show the cheapest N (0: all).")
+@click.option("--models", "by_model", is_flag=True,
+              help="Rank models, each by its cheapest offering, instead of offerings.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]),
+              default="table", show_default=True)
+@_filter_options
+def cost_cmd(db: str, input_tokens: Decimal, output_tokens: Decimal, calls: Decimal | None,
+             cached_input: cost.Share | None, top: int, by_model: bool, fmt: str,
+             **options: Any) -> None:
+    """Rank offerings (or models) by what a workload costs on them, cheapest first.
+
+    \b
+    cost = (input - cached) x input price + cached x cache-read price
+         + output x output price          (prices per 1M tokens)
+         + calls x per-request price,     exact, in USD.
+
+    Offerings listed only per request cost calls x that price. Cache writes, reasoning,
+    per-image and per-second prices are not part of the workload. Offerings that cannot
+    be priced (no price, not USD, a needed price missing, per request without --calls)
+    are listed with the reason. Numbers take k, M, B suffixes and exponents: 500k, 2M,
+    1.5e6.
+    """
     try:
-        if fmt == "json":
-            exports.write_json(rows, fp, generated_at)
-        else:
-            exports.write_csv(rows, fp, excel=excel)
-    finally:
-        if out:
-            fp.close()
+        workload = cost.Workload.of(input_tokens, output_tokens, calls, cached_input)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--cached-input'") from None
+    store = _open_existing(db)
+    ranking = cost.rank_store(store, workload, _filters(options), by_model)
+    if fmt == "table":
+        cost.print_table(ranking, top)
+        return
+    buf = io.StringIO(newline="")
+    if fmt == "json":
+        cost.write_cost_json(ranking, buf, top, exports.generated_at(store))
+    else:
+        cost.write_cost_csv(ranking, buf, top)
+    _write_text(buf.getvalue(), None)
 
 
 @cli.command("diff")
@@ -193,6 +354,25 @@ def diff_cmd(db: str) -> None:
                    f"{row['old_amount'] or '-'} -> {row['new_amount']} {row['currency']}")
     total = sum(len(v) for v in changes.values())
     click.echo(f"{total} change(s)")
+
+
+@cli.command("resolve")
+@click.option("--aliases", "aliases_file", type=click.Path(path_type=Path),
+              help="Identity rules and overrides (default data/aliases.toml).")
+@click.option("--db", help="Also resolve against this catalog's offerings, so IDs map to its "
+              "models.")
+def resolve_cmd(aliases_file: Path | None, db: str | None) -> None:
+    """Resolve model IDs to canonical models: JSON lines in on stdin, out on stdout.
+
+    Each line {"provider": ..., "provider_model_id": ..., "name": ...} comes back with
+    "model_id", "rule", "confidence" and "evidence", by the resolver the crawl uses.
+    """
+    from catalog.normalise.identity import load_rules
+    from catalog.resolve import db_listings, resolve_lines
+
+    rules = load_rules(aliases_file)
+    context = db_listings(_open_existing(db)) if db else None
+    resolve_lines(sys.stdin, sys.stdout, rules, context)
 
 
 @cli.command("demo")
@@ -224,7 +404,7 @@ def demo_cmd(out: Path, db: str) -> None:
         f"build {built - crawled:.1f} s): {summary.stats()['fetched']} pages fetched, "
         f"{counts['models']} models, {counts['offerings']} offerings, "
         f"{counts['providers']} providers, {ingest.findings} findings")
-    click.echo(f"site: {out.resolve()}/ ({report.pages_written} files); "
+    click.echo(f"site: {out.resolve()}/ ({report.files_written} files; search: {report.search}); "
                f"database: {db}")
     click.echo(f"preview it: catalog serve {out}")
     if summary.failures:

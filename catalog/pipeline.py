@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from catalog.extract.dispatch import extract_page
+from catalog.crawl.extracted import page_extractions
 from catalog.extract.records import RawFinding, RawOffering
 from catalog.normalise.offerings import normalise
 from catalog.normalise.records import Finding
@@ -27,6 +27,7 @@ class IngestSummary:
     changed: int
     unchanged: int
     removed: int
+    extracted: int = 0  # pages extracted anew; the others' records came from the store
 
 
 def ingest_run(store: Store, run_id: int, complete: bool) -> IngestSummary:
@@ -39,16 +40,18 @@ def ingest_run(store: Store, run_id: int, complete: bool) -> IngestSummary:
     raw_findings: list[RawFinding] = []
     pages = 0
     failed = dict(store.page_errors())
-    for page in store.pages(store.run_urls(run_id)):
+    extractions, extracted_anew = page_extractions(store, store.pages(store.run_urls(run_id)))
+    for extracted in extractions:  # an unchanged page is not extracted again
         pages += 1
-        extracted = extract_page(page.final_url or page.url, page.content_type, page.body or b"")
         records.extend(extracted.offerings)
         raw_findings.extend(extracted.findings)
-    result = normalise(records, raw_findings)
+    result = normalise(records, raw_findings, previous=store.open_prices())
     fetch_findings = [Finding(url=url, field="page", kind="fetch_failed", detail=reason)
                       for url, reason in sorted(failed.items())]
     findings = result.findings + fetch_findings
     counts = store.save_catalog(run_id, result.offerings, findings,
-                                list(result.models.values()), complete)
+                                list(result.models.values()), complete,
+                                matches=result.matches)
     return IngestSummary(pages=pages, offerings=len(result.offerings),
-                         models=len(result.models), findings=len(findings), **counts)
+                         models=len(result.models), findings=len(findings),
+                         extracted=extracted_anew, **counts)

@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -23,7 +23,7 @@ import sqlite_utils
 from catalog.errors import CatalogError
 from catalog.normalise.records import Finding, Offering
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3  # 2: frontier.outcome/attempts, extracts; 3: model identity, aliases
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -59,9 +59,17 @@ CREATE TABLE IF NOT EXISTS frontier (
     found_on TEXT,
     state TEXT NOT NULL DEFAULT 'pending',   -- pending | done | failed | skipped
     reason TEXT,
+    outcome TEXT,                -- new | changed | unchanged | not_modified | failed | why skipped
+    attempts INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (run_id, url)
 );
 CREATE INDEX IF NOT EXISTS frontier_state ON frontier (run_id, state);
+CREATE TABLE IF NOT EXISTS extracts (  -- what a page body yielded, so it is extracted once
+    url TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    extractor TEXT NOT NULL,     -- fingerprint of the extractor code and page metadata
+    data TEXT NOT NULL           -- JSON
+);
 CREATE TABLE IF NOT EXISTS models (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
@@ -94,6 +102,16 @@ CREATE TABLE IF NOT EXISTS offerings (
     status TEXT NOT NULL DEFAULT 'active'   -- active | removed
 );
 CREATE INDEX IF NOT EXISTS offerings_model ON offerings (model_id);
+CREATE INDEX IF NOT EXISTS offerings_md_url ON offerings (md_url);
+CREATE TABLE IF NOT EXISTS aliases (     -- every ID a canonical model is listed under
+    model_id TEXT NOT NULL,
+    alias TEXT NOT NULL,         -- the model ID as the catalog states it
+    provider TEXT NOT NULL,
+    catalog TEXT NOT NULL,
+    rule TEXT,                   -- how the resolver matched it (see data/aliases.toml)
+    confidence REAL,
+    PRIMARY KEY (model_id, alias, provider, catalog)
+);
 CREATE TABLE IF NOT EXISTS prices (
     offering_id TEXT NOT NULL,
     component TEXT NOT NULL,
@@ -121,6 +139,14 @@ CREATE TABLE IF NOT EXISTS findings (
 );
 CREATE INDEX IF NOT EXISTS findings_run ON findings (run_id);
 """
+
+
+_ADDED_COLUMNS = [("frontier", "outcome", "TEXT"),
+                  ("frontier", "attempts", "INTEGER NOT NULL DEFAULT 0"),
+                  # how an offering's model was resolved: rule, confidence, evidence (JSON)
+                  ("offerings", "model_rule", "TEXT"),
+                  ("offerings", "model_confidence", "REAL"),
+                  ("offerings", "model_evidence", "TEXT NOT NULL DEFAULT '[]'")]
 
 
 def now_iso() -> str:
@@ -159,6 +185,8 @@ class FetchResult:
     body: bytes | None = None
     error: str | None = None
     not_modified: bool = False
+    rejected: bool = False    # not a type the crawl reads (e.g. an image): skipped, not stored
+    attempts: int = 1
 
 
 class Store:
@@ -200,6 +228,9 @@ class Store:
                                    "pass another --db")
         with self.db.conn:
             conn.executescript("BEGIN;" + _SCHEMA + "COMMIT;")
+            for table, column, decl in _ADDED_COLUMNS:  # databases from older versions
+                if column not in {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}:
+                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
             conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
                          (str(SCHEMA_VERSION),))
 
@@ -219,11 +250,12 @@ class Store:
         assert cur.lastrowid is not None
         return cur.lastrowid
 
-    def unfinished_run(self, seeds: list[str]) -> int | None:
-        """Returns the latest run with these seeds that never finished, if any."""
+    def unfinished_run(self, seeds: list[str] | None) -> int | None:
+        """Returns the latest run with these seeds (any seeds, if None) that never finished."""
         row = self.db.conn.execute(
-            "SELECT id FROM runs WHERE finished_at IS NULL AND seeds = ? ORDER BY id DESC LIMIT 1",
-            (json.dumps(seeds),)).fetchone()
+            "SELECT id FROM runs WHERE finished_at IS NULL AND (? IS NULL OR seeds = ?) "
+            "ORDER BY id DESC LIMIT 1",
+            (None if seeds is None else json.dumps(seeds),) * 2).fetchone()
         return int(row[0]) if row else None
 
     def finish_run(self, run_id: int, stats: dict[str, Any], complete: bool) -> None:
@@ -277,10 +309,50 @@ class Store:
             "SELECT url, coalesce(reason, '') FROM frontier WHERE run_id = ? AND state = 'failed' "
             "ORDER BY url", (run_id,))]
 
-    def skip(self, run_id: int, url: str, reason: str) -> None:
+    def skip(self, run_id: int, url: str, reason: str, outcome: str = "skipped",
+             attempts: int = 0) -> None:
+        """Marks a frontier URL skipped; `outcome` names why in one word ("robots")."""
         self.db.conn.execute(
-            "UPDATE frontier SET state = 'skipped', reason = ? WHERE run_id = ? AND url = ?",
-            (reason, run_id, url))
+            "UPDATE frontier SET state = 'skipped', reason = ?, outcome = ?, attempts = ? "
+            "WHERE run_id = ? AND url = ?", (reason, outcome, attempts, run_id, url))
+
+    def frontier_state(self, run_id: int, url: str) -> tuple[str, str | None] | None:
+        """Returns (state, reason) of `url` in the run's frontier, or None if not there."""
+        row = self.db.conn.execute("SELECT state, reason FROM frontier WHERE run_id = ? AND "
+                                   "url = ?", (run_id, url)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def crawl_stats(self, run_id: int) -> dict[str, Any]:
+        """Returns the run's frontier outcomes: counts per outcome, retries, failures."""
+        outcomes: dict[str, int] = {}
+        retries = 0
+        for outcome, n, extra in self.db.conn.execute(
+                "SELECT coalesce(outcome, state), count(*), sum(max(attempts - 1, 0)) "
+                "FROM frontier WHERE run_id = ? GROUP BY 1", (run_id,)):
+            outcomes[outcome] = n
+            retries += extra or 0
+        return {"outcomes": outcomes, "retries": retries,
+                "failures": self.frontier_failures(run_id)}
+
+    # -- extraction cache -----------------------------------------------------
+
+    def cached_extract(self, url: str, sha256: str, extractor: str) -> str | None:
+        """Returns the stored extraction (JSON) of this body of `url` by this extractor."""
+        row = self.db.conn.execute(
+            "SELECT data FROM extracts WHERE url = ? AND sha256 = ? AND extractor = ?",
+            (url, sha256, extractor)).fetchone()
+        return str(row[0]) if row else None
+
+    def cache_extracts(self, entries: Iterable[tuple[str, str, str, str]]) -> None:
+        """Stores (url, sha256, extractor, data) extractions, replacing older ones."""
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.executemany("INSERT OR REPLACE INTO extracts VALUES (?, ?, ?, ?)", entries)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
 
     # -- pages ----------------------------------------------------------------
 
@@ -292,21 +364,27 @@ class Store:
         return (row[0], row[1]) if row else (None, None)
 
     def record_fetch(self, run_id: int, result: FetchResult,
-                     discovered: Iterable[tuple[str, str, int, str | None]] = ()) -> str:
-        """Stores one fetch result and the URLs it led to, in one transaction.
+                     discovered: Iterable[tuple[str, str, int, str | None]] = (),
+                     extract: tuple[str, str, str] | None = None) -> str:
+        """Stores one fetch result, the URLs it led to and the (sha256, extractor, data) of
+        its extraction, in one transaction.
 
         Returns "new", "changed", "unchanged", "not_modified" or "failed". A failure keeps
-        the last good copy of the page and only records the error.
+        the last good copy of the page and only records the error (the crawler may still
+        pass the URLs that copy links to).
         """
         conn = self.db.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
             outcome = self._record_fetch(run_id, result)
             state, reason = ("failed", result.error) if outcome == "failed" else ("done", None)
-            conn.execute("UPDATE frontier SET state = ?, reason = ? WHERE run_id = ? AND url = ?",
-                         (state, reason, run_id, result.url))
-            if outcome != "failed":
-                self.enqueue(run_id, discovered)
+            conn.execute("UPDATE frontier SET state = ?, reason = ?, outcome = ?, attempts = ? "
+                         "WHERE run_id = ? AND url = ?",
+                         (state, reason, outcome, result.attempts, run_id, result.url))
+            self.enqueue(run_id, discovered)
+            if extract is not None:
+                conn.execute("INSERT OR REPLACE INTO extracts VALUES (?, ?, ?, ?)",
+                             (result.url, *extract))
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -381,8 +459,13 @@ class Store:
     # -- catalog --------------------------------------------------------------
 
     def save_catalog(self, run_id: int, offerings: list[Offering], findings: list[Finding],
-                     models: list[dict[str, Any]], complete: bool) -> dict[str, int]:
+                     models: list[dict[str, Any]], complete: bool,
+                     matches: Mapping[str, Any] | None = None) -> dict[str, int]:
         """Upserts offerings (with price history), models, related edges and findings.
+
+        `matches` (offering URL -> an object with `rule`, `confidence` and `evidence`) says
+        how each offering's model was resolved; every source ID of a model is kept in
+        `aliases`.
 
         With `complete`, offerings not seen in this run are marked removed. Returns counts
         of new, changed, unchanged and removed offerings.
@@ -402,6 +485,11 @@ class Store:
                 oid = offering_id(off.url)
                 seen.add(oid)
                 counts[self._upsert_offering(run_id, oid, off)] += 1
+                if matches and off.url in matches:
+                    m = matches[off.url]
+                    conn.execute("UPDATE offerings SET model_rule = ?, model_confidence = ?, "
+                                 "model_evidence = ? WHERE id = ?",
+                                 (m.rule, m.confidence, json.dumps(list(m.evidence)), oid))
             conn.execute("DELETE FROM findings WHERE run_id = ?", (run_id,))
             conn.executemany(
                 "INSERT INTO findings (run_id, url, offering_id, field, kind, detail) "
@@ -419,6 +507,10 @@ class Store:
                 counts["removed"] = len(gone)
             self._resolve_related()
             conn.execute("DELETE FROM models WHERE id NOT IN (SELECT model_id FROM offerings)")
+            conn.execute("DELETE FROM aliases")
+            conn.execute("INSERT OR IGNORE INTO aliases SELECT model_id, source_model_id, "
+                         "provider, catalog, model_rule, model_confidence FROM offerings "
+                         "ORDER BY status = 'active' DESC, url")
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -486,9 +578,11 @@ class Store:
         return changed
 
     def _resolve_related(self) -> None:
+        # two indexed lookups: an OR across both columns scans every offering per edge
         self.db.conn.execute(
-            "UPDATE related SET related_model_id = (SELECT o.model_id FROM offerings o "
-            "WHERE o.url = related.related_url OR o.md_url = related.related_url LIMIT 1)")
+            "UPDATE related SET related_model_id = coalesce("
+            "(SELECT o.model_id FROM offerings o WHERE o.url = related.related_url), "
+            "(SELECT o.model_id FROM offerings o WHERE o.md_url = related.related_url LIMIT 1))")
 
     # -- reading the catalog --------------------------------------------------
 
@@ -508,6 +602,7 @@ class Store:
         for row in rows:
             row["modalities"] = json.loads(row["modalities"])
             row["sources"] = json.loads(row["sources"])
+            row["model_evidence"] = json.loads(row.get("model_evidence") or "[]")
             plist = prices.get(row["id"], [])
             row["prices"] = {p["component"]: Decimal(p["amount"]) for p in plist}
             row["price_units"] = {p["component"]: p["unit"] for p in plist}
@@ -517,11 +612,57 @@ class Store:
             row["related_urls"] = related.get(row["id"], [])
         return rows
 
+    def offering_prices(self) -> list[dict[str, Any]]:
+        """Returns every active offering with what pricing it needs, in one query: `id`,
+        `model_id`, `name`, `author`, `provider`, `catalog`, `url`, `context_length`,
+        `modalities`, `prices` and `currency` as `offerings` has them, in its order."""
+        out: list[dict[str, Any]] = []
+        last: dict[str, Any] = {"id": None}
+        currencies: set[str] = set()
+        for (oid, model_id, name, author, provider, catalog, url, context, modalities,
+             component, amount, currency) in self.db.conn.execute(
+                "SELECT o.id, o.model_id, o.name, o.author, o.provider, o.catalog, o.url, "
+                "o.context_length, o.modalities, p.component, p.amount, p.currency "
+                "FROM offerings o LEFT JOIN prices p ON p.offering_id = o.id "
+                "AND p.valid_to_run IS NULL WHERE o.status = 'active' "
+                "ORDER BY o.model_id, o.url, p.component"):
+            if oid != last["id"]:
+                currencies = set()
+                last = {"id": oid, "model_id": model_id, "name": name, "author": author,
+                        "provider": provider, "catalog": catalog, "url": url,
+                        "context_length": context, "modalities": json.loads(modalities),
+                        "prices": {}, "currency": None}
+                out.append(last)
+            if component is not None:
+                last["prices"][component] = Decimal(amount)
+                currencies.add(currency)
+                last["currency"] = "/".join(sorted(currencies))
+        return out
+
+    def open_prices(self) -> dict[str, dict[str, tuple[Decimal, str]]]:
+        """Returns offering URL -> component -> (amount, currency) of the prices in force,
+        which are the previous run's until this run's catalog is saved."""
+        out: dict[str, dict[str, tuple[Decimal, str]]] = {}
+        for url, component, amount, currency in self.db.conn.execute(
+                "SELECT o.url, p.component, p.amount, p.currency FROM prices p "
+                "JOIN offerings o ON o.id = p.offering_id WHERE p.valid_to_run IS NULL"):
+            out.setdefault(url, {})[component] = (Decimal(amount), currency)
+        return out
+
     def models(self) -> list[dict[str, Any]]:
         rows = self._dicts("SELECT * FROM models ORDER BY id")
         for row in rows:
             row["modalities"] = json.loads(row["modalities"])
         return rows
+
+    def model_aliases(self) -> dict[str, list[dict[str, Any]]]:
+        """Returns model ID -> every ID it is listed under: `alias`, `provider`, `catalog`,
+        `rule` and `confidence`, ordered by alias, provider and catalog."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        for row in self._dicts("SELECT * FROM aliases ORDER BY model_id, alias, provider, "
+                               "catalog"):
+            out.setdefault(row.pop("model_id"), []).append(row)
+        return out
 
     def related_edges(self) -> list[dict[str, Any]]:
         return self._dicts("SELECT * FROM related ORDER BY offering_id, related_url")

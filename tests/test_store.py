@@ -88,7 +88,8 @@ def test_newer_schema_is_refused_with_a_clear_message(tmp_path: Path) -> None:
     with sqlite3.connect(path) as conn:
         conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
                      (str(SCHEMA_VERSION + 1),))
-    with pytest.raises(CatalogError, match=r"has schema 2, this version of catalog knows up to 1"):
+    with pytest.raises(CatalogError, match=rf"has schema {SCHEMA_VERSION + 1}, this version of "
+                                           rf"catalog knows up to {SCHEMA_VERSION}"):
         Store(path)
 
 
