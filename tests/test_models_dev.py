@@ -132,3 +132,13 @@ def test_dispatch_sends_only_json_to_it() -> None:
     body = API_JSON.read_bytes()
     assert extract_page(URL.replace(".json", ".txt"), "text/plain", body).offerings == []
     assert len(extract_page("http://h/api.json", None, body).offerings) == 4803
+
+
+def test_zero_context_window_is_unknown() -> None:
+    """models.dev writes `limit.context: 0` for models whose window it does not know."""
+    doc = json.loads(API_JSON.read_text())
+    pairs = [(pid, mid) for pid, p in sorted(doc.items()) for mid, m in sorted(p["models"].items())
+             if m.get("limit", {}).get("context") == 0]
+    assert pairs, "the real data has models with a zero context window"
+    for pid, mid in pairs:
+        assert offering(pid, mid).context_length is None

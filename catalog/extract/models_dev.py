@@ -103,7 +103,8 @@ def _model(base: str, pid: str, mid: str, model: Any, finding: Any) -> RawOfferi
         url=page, page_url=page, source_format=SOURCE_FORMAT, catalog=CATALOG, provider=pid,
         source_model_id=source_id, name=_text(model.get("name")) or source_id,
         release_date=_text(model.get("release_date")),
-        context_length=str(context) if _is_number(context) else None,
+        # models.dev writes 0 where it does not know the context window
+        context_length=str(context) if _is_number(context) and context else None,
         modalities=modalities, features=features,
     )
     cost = model.get("cost")
