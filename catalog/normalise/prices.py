@@ -129,7 +129,7 @@ def parse_price(text: str) -> ParsedPrice | None:
         rest = re.sub(r"^.*?\d[\d.,]*\s*" + rf"(?:{_CURRENCY})?", "", rest, count=1,
                       flags=re.I).strip()
     amount, unit, hint = _per(amount, rest)
-    return ParsedPrice(_clean(amount), currency, unit, exact, hint)
+    return ParsedPrice(plain_decimal(amount), currency, unit, exact, hint)
 
 
 def _first_money(text: str) -> re.Match[str] | None:
@@ -228,18 +228,21 @@ def _exact_div(a: Decimal, b: Decimal | int) -> Decimal | None:
             return None
 
 
-def _clean(d: Decimal) -> Decimal:
+def plain_decimal(d: Decimal) -> Decimal:
     """Returns `d` without trailing zeros or exponent noise (0.07500 -> 0.075, 1E+1 -> 10)."""
     n = d.normalize()
     return n.quantize(Decimal(1)) if n == n.to_integral() else n
 
 
+def decimal_text(amount: Decimal, grouping: bool = True) -> str:
+    """Returns `amount` exactly, with at least two decimals ("0.075", "0.20", "1,500.00")."""
+    text = format(amount.normalize(), ",f" if grouping else "f")
+    whole, _, frac = text.partition(".")
+    return f"{whole}.{frac.ljust(2, '0')}"
+
+
 def format_price(amount: Decimal, currency: str | None = "USD") -> str:
-    """Returns a display string such as "$0.075" or "$0.20" (at least two decimals)."""
-    text = format(_clean(amount), "f")
-    if "." not in text:
-        text += ".00"
-    elif len(text.split(".")[1]) == 1:
-        text += "0"
+    """Returns a price as a page would write it: "$0.075", "$0.20", "2.50 EUR"."""
+    text = decimal_text(amount, grouping=False)
     symbol = {"USD": "$", "EUR": "€", "GBP": "£"}.get(currency or "", "")
     return f"{symbol}{text}" if symbol else f"{text} {currency or ''}".strip()

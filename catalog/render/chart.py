@@ -17,6 +17,8 @@ from html import escape
 
 from markupsafe import Markup
 
+from catalog.normalise.prices import decimal_text
+
 #: Line colours: each has at least 3:1 contrast against white (WCAG 1.4.11), and each
 #: series also gets its own dash pattern, so colour is never the only difference.
 COLOURS = ("#0b57d0", "#b3261e", "#137333", "#8e24aa", "#a15c00", "#00796b", "#5f6368",
@@ -68,9 +70,7 @@ def _fmt(x: float) -> str:
 
 
 def _money(amount: Decimal) -> str:
-    text = format(amount.normalize(), "f")
-    whole, _, frac = text.partition(".")
-    return f"${whole}.{frac.ljust(2, '0')}"
+    return "$" + decimal_text(amount, grouping=False)
 
 
 #: Share of the plot width between the last change and the "current" edge.

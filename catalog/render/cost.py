@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import IO, Any
 
+from catalog.normalise.prices import decimal_text, plain_decimal
 from catalog.render.exports import (
     SCHEMA_VERSION,
     Filters,
@@ -70,7 +71,7 @@ def parse_quantity(text: str) -> Decimal:
         raise ValueError(f"{text!r} is more than {MAX_QUANTITY:,f}; check the number")
     with localcontext() as ctx:
         ctx.prec = 100  # 40 characters of digits times a suffix: exact
-        return _plain(value * _SUFFIXES[(m["suffix"] or "").lower()])
+        return plain_decimal(value * _SUFFIXES[(m["suffix"] or "").lower()])
 
 
 def parse_count(text: str, noun: str = "tokens") -> Decimal:
@@ -97,7 +98,7 @@ class Share:
         if part > total:
             raise ValueError(f"cached input ({part:,f} tokens) is more than the input tokens "
                              f"({total:,f})")
-        return _plain(part)
+        return plain_decimal(part)
 
 
 def parse_share(text: str) -> Share:
@@ -111,18 +112,12 @@ def parse_share(text: str) -> Share:
         m = re.fullmatch(r"(\d{1,3}(?:\.\d{1,6})?|\.\d{1,6})\s*%", stripped)
         if m is None or Decimal(m[1]) > 100:
             raise ValueError(f"{text!r} is not a percentage from 0% to 100%")
-        return Share(percent=_plain(Decimal(m[1])))
+        return Share(percent=plain_decimal(Decimal(m[1])))
     try:
         return Share(tokens=parse_count(stripped))
     except ValueError:
         raise ValueError(f"{text!r} is neither a percentage of the input tokens (30%) nor a "
                          "number of tokens (600k)") from None
-
-
-def _plain(d: Decimal) -> Decimal:
-    """Returns `d` without trailing zeros or exponent: 5E+5 -> 500000, 30.0 -> 30."""
-    n = d.normalize()
-    return n.quantize(Decimal(1)) if n == n.to_integral_value() else n
 
 
 # -- costing ------------------------------------------------------------------------
@@ -205,7 +200,7 @@ def _price(off: dict[str, Any], w: Workload) -> Quote | Unpriced:
              if c in _NOT_COSTED]
     requests = None
     if per_request is not None and w.calls is not None:
-        requests = _plain(w.calls * per_request)
+        requests = plain_decimal(w.calls * per_request)
     if not has_tokens:
         assert requests is not None
         return Quote(off, requests, None, None, None, requests,
@@ -223,11 +218,11 @@ def _price(off: dict[str, Any], w: Workload) -> Quote | Unpriced:
         if cache_read is None:
             notes.insert(0, "no cache-read price: input price used")
         rate = cache_read if cache_read is not None else prices["input"]
-        cached_cost = _plain(w.cached_input_tokens * rate / MILLION)
+        cached_cost = plain_decimal(w.cached_input_tokens * rate / MILLION)
     output_cost = w.output_tokens * prices.get("output", Decimal(0)) / MILLION
     total = input_cost + (cached_cost or 0) + output_cost + (requests or 0)
-    return Quote(off, _plain(total), _plain(input_cost), cached_cost, _plain(output_cost),
-                 requests, tuple(notes))
+    return Quote(off, plain_decimal(total), plain_decimal(input_cost), cached_cost,
+                 plain_decimal(output_cost), requests, tuple(notes))
 
 
 @dataclass(frozen=True)
@@ -438,8 +433,7 @@ def usd(amount: Decimal | None) -> str:
     """Returns an exact dollar amount for a table: "$1,234.50", "$0.000125", "—" if None."""
     if amount is None:
         return "—"
-    whole, _, frac = format(amount.normalize(), ",f").partition(".")
-    return f"${whole}.{frac.ljust(2, '0')}"
+    return "$" + decimal_text(amount)
 
 
 def _count(d: Decimal) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from catalog.normalise.prices import decimal_text
 from catalog.render.exports import blended
 from catalog.render.history import HistoryView, model_history
 from catalog.render.markdown import (
@@ -52,13 +53,6 @@ DASH = "—"
 MAX_FINDINGS = 50
 #: File name stems that group directories use for their own pages.
 RESERVED_STEMS = frozenset({"index"})
-
-
-def decimal_text(amount: Decimal, grouping: bool = True) -> str:
-    """Returns `amount` exactly, with at least two decimals ("0.075", "0.20", "1,500.00")."""
-    text = format(amount.normalize(), ",f" if grouping else "f")
-    whole, _, frac = text.partition(".")
-    return f"{whole}.{frac.ljust(2, '0')}"
 
 
 def format_price(amount: Decimal | None, currency: str | None = "USD") -> str:
