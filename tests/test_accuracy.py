@@ -125,7 +125,7 @@ def mirror_truth() -> Iterator[tuple[Any, dict[str, Any]]]:
             if any(truth[f"price.{c}"] is not None for c in COMPONENTS):
                 truth["currency"] = "USD"
             release = str(raw.get("release_date") or "")
-            truth["release_date"] = release if len(release) == 10 else None
+            truth["release_date"] = release if len(release) in (7, 10) else None  # a month or a day
             truth["context_length"] = (raw.get("limit") or {}).get("context") or None
         yield page, truth
 
@@ -144,7 +144,7 @@ def _got(off: Offering | None) -> dict[str, Any]:
         **{f"price.{c}": prices[c].amount if c in prices else None for c in COMPONENTS},
         "currency": currencies[0] if len(currencies) == 1 else (currencies or None),
         "date_added": off.date_added.isoformat() if off.date_added else None,
-        "release_date": off.release_date.isoformat() if off.release_date else None,
+        "release_date": off.release_date,
         "context_length": off.context_length,
         "tiers": {f"{p.component}@{p.min_prompt_tokens}": p.amount for p in off.tier_prices},
     }
@@ -204,6 +204,15 @@ def fixture_truth() -> dict[str, Any]:
     return data
 
 
+def blind_truth() -> dict[str, Any]:
+    """The blind sets: layouts written after the fallback's source was frozen, one set per
+    round (`make_blind_corpus.py`, `make_blind_corpus_2.py`)."""
+    data: dict[str, Any] = {}
+    for path in sorted(FIXTURES.glob("truth-blind*.json")):
+        data.update(json.loads(path.read_text(encoding="utf-8")))
+    return data
+
+
 def _fixture_fields(t: dict[str, Any]) -> dict[str, Any]:
     out = {"name": " ".join(t["name"].split()), "source_model_id": t["source_model_id"],
            "provider": slugify(t["provider"]), "author": t["author"],
@@ -230,16 +239,48 @@ def score_openrouter(tally: Tally, truth: dict[str, Any]) -> None:
         tally.pages["openrouter json"] += 1
 
 
+def _generic_kind(name: str) -> str | None:
+    """"generic", "generic unseen" or "generic blind N" for a generic page; None otherwise."""
+    folder, layout = name.split("/")[:2]
+    if folder == "generic":
+        return "generic unseen" if layout in UNSEEN_LAYOUTS else "generic"
+    if folder.startswith("generic-blind"):
+        return "generic blind " + (folder.removeprefix("generic-blind").lstrip("-") or "1")
+    return None
+
+
 def score_generic(tally: Tally, truth: dict[str, Any], layouts: tuple[str, ...] | None = None
                   ) -> None:
+    """Scores the generic pages in `truth`; `layouts` limits them to folder/layout prefixes
+    ("generic/cards") or bare layout names ("cards")."""
     for name, t in sorted(truth.items()):
-        layout = name.split("/")[1] if name.startswith("generic/") else None
-        if layout is None or (layouts is not None and layout not in layouts):
+        kind = _generic_kind(name) if "/" in name else None
+        if kind is None:
+            continue
+        folder, layout = name.split("/")[:2]
+        if layouts is not None and layout not in layouts and f"{folder}/{layout}" not in layouts:
             continue
         url = f"https://catalog.example/{layout}/models/{name.rsplit('/', 1)[1][:-5]}"
         recs = extract(url, "text/html", (FIXTURES / name).read_bytes())
         score_record(tally, name, recs[0] if recs else None, _fixture_fields(t), "generic")
-        tally.pages["generic unseen" if layout in UNSEEN_LAYOUTS else "generic"] += 1
+        tally.pages[kind] += 1
+
+
+def blind_tallies() -> dict[str, Tally]:
+    """One tally per blind round ("generic blind N") and per blind layout ("folder/layout")."""
+    truth = blind_truth()
+    tallies: dict[str, Tally] = {}
+    for name in sorted(truth):
+        folder, layout = name.split("/")[:2]
+        for key in (_generic_kind(name) or "", f"{folder}/{layout}"):
+            if key not in tallies:
+                tallies[key] = Tally()
+                if key.startswith("generic blind"):
+                    score_generic(tallies[key], {n: t for n, t in truth.items()
+                                                 if _generic_kind(n) == key})
+                else:
+                    score_generic(tallies[key], truth, (key,))
+    return tallies
 
 
 @cache
@@ -249,6 +290,7 @@ def full_tally() -> Tally:
     score_mirror(tally)
     score_openrouter(tally, truth)
     score_generic(tally, truth)
+    score_generic(tally, blind_truth())
     return tally
 
 
@@ -266,27 +308,45 @@ def test_corpus_field_accuracy_is_at_least_99_percent() -> None:
         assert Decimal(good) / count >= Decimal("0.95"), f"{name}: {good}/{count}\n{misses}"
 
 
-def test_unseen_layouts_are_in_the_corpus() -> None:
-    tally = Tally()
-    score_generic(tally, fixture_truth(), UNSEEN_LAYOUTS)
-    print("\nlayouts written after the generic extractor:\n" + tally.table())
-    assert tally.pages["generic unseen"] >= 3 * 20
+def test_blind_layouts_are_in_the_corpus() -> None:
+    """Layouts written after the fallback was frozen: the first unseen set and each blind round."""
+    unseen = Tally()
+    score_generic(unseen, fixture_truth(), UNSEEN_LAYOUTS)
+    assert unseen.pages["generic unseen"] >= 3 * 20
+    tallies = blind_tallies()
+    print("\n" + blind_summary(tallies))
+    rounds = [key for key in tallies if key.startswith("generic blind")]
+    assert len(rounds) >= 1
+    for key in rounds:
+        layouts = [k for k in tallies if not k.startswith("generic blind")
+                   and tallies[k].pages.get(key)]
+        assert len(layouts) >= 3, key
+
+
+def blind_summary(tallies: dict[str, Tally]) -> str:
+    lines = ["| blind set or layout | pages | correct | accuracy |", "|---|---:|---:|---:|"]
+    for key, tally in tallies.items():
+        ok, n = tally.total()
+        name = f"**{key}**" if key.startswith("generic blind") else key
+        lines.append(f"| {name} | {sum(tally.pages.values())} | {ok} / {n} | "
+                     f"{100 * ok / n:.2f}% |")
+    return "\n".join(lines)
 
 
 def test_generated_fixtures_are_current() -> None:
-    spec = importlib.util.spec_from_file_location("make_corpus", FIXTURES / "make_corpus.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    stale = [name for name, text in module.build().items()
-             if (FIXTURES / name).read_text(encoding="utf-8") != text]
-    assert stale == [], "run .venv/bin/python tests/fixtures/extract/make_corpus.py"
+    for script in ("make_corpus.py", "make_blind_corpus.py", "make_blind_corpus_2.py"):
+        if not (FIXTURES / script).is_file():
+            continue
+        spec = importlib.util.spec_from_file_location(script[:-3], FIXTURES / script)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        stale = [name for name, text in module.build().items()
+                 if (FIXTURES / name).read_text(encoding="utf-8") != text]
+        assert stale == [], f"run .venv/bin/python tests/fixtures/extract/{script}"
 
 
 if __name__ == "__main__":
     print(full_tally().table())
-    unseen = Tally()
-    score_generic(unseen, fixture_truth(), UNSEEN_LAYOUTS)
-    print("\nlayouts written after the generic extractor:\n")
-    print(unseen.table())
-
+    print("\nlayouts written after the generic extractor was frozen:\n")
+    print(blind_summary(blind_tallies()))

@@ -86,3 +86,126 @@ def test_labels_carry_units_and_currency_to_bare_values() -> None:
     [off] = normalise(extract_generic_html(URL, html).offerings).offerings
     assert {p.component: str(p.amount) for p in off.prices} == {
         "input": "0.1", "output": "0.4", "cache_read": "0.02"}
+
+
+# --------------------------------------------------------------------------- general rules
+
+
+def one(html: str) -> RawOffering:
+    out = extract_generic_html(URL, f"<html><body>{html}</body></html>")
+    [rec] = out.offerings
+    return rec
+
+
+def amounts(rec: RawOffering) -> dict[str, tuple[str, str]]:
+    [off] = normalise([rec]).offerings
+    return {p.component: (str(p.amount), p.currency) for p in off.prices}
+
+
+def test_label_and_value_blocks_side_by_side() -> None:
+    rec = one("""<h1>Orca 2</h1><section><div class="c"><div>Model ID</div>
+    <div><code>orca-2</code> <button>Copy</button></div></div>
+    <div class="c"><div>Made by</div><div>Whalelab</div></div>
+    <div class="c"><div>Served by</div><div>Pod Cloud</div></div>
+    <div class="c"><div>Input</div><div>$0.50</div><div>per 1K tokens</div></div></section>""")
+    assert (rec.source_model_id, rec.author, rec.provider) == ("orca-2", "Whalelab", "Pod Cloud")
+    assert rec.methods["source_model_id"] == "pairs"
+    assert amounts(rec) == {"input": ("500", "USD")}  # the unit block beside the value counts
+
+
+def test_heading_over_its_value() -> None:
+    rec = one("""<h1>Orca 2</h1><h3>API name</h3><p>orca-2</p><h3>Added to Pods</h3>
+    <p>March 3, 2025</p><h3>Release date</h3><p>2025-01-09</p><h3>Output</h3>
+    <p>EUR 1.10 per 1M tokens</p>""")
+    assert (rec.source_model_id, rec.date_added, rec.release_date) == (
+        "orca-2", "March 3, 2025", "2025-01-09")
+    assert rec.methods["date_added"] == "heading"
+    assert amounts(rec) == {"output": ("1.1", "EUR")}
+
+
+def test_dl_inside_details_and_aria_labelled_cells() -> None:
+    rec = one("""<h1>Orca 2</h1><p>Model: <code>orca-2</code> · beta</p>
+    <details><summary>Specs</summary><dl><dt>Developer</dt><dd>Whalelab</dd>
+    <dt>Context window</dt><dd>32,768</dd></dl></details>
+    <div aria-label="Input price"><span>In</span><strong>$2 / 1M tokens</strong></div>""")
+    assert (rec.source_model_id, rec.author, rec.context_length) == (
+        "orca-2", "Whalelab", "32,768")
+    assert rec.methods["price.input"] == "aria"
+
+
+def test_table_with_price_and_unit_columns_and_european_decimals() -> None:
+    rec = one("""<h1>Orca 2</h1><p>API name: <code>orca-2</code></p><table>
+    <thead><tr><th>Component</th><th>Price</th><th>Unit</th></tr></thead><tbody>
+    <tr><th>Input tokens</th><td>0,30 €</td><td>per 1K tokens</td></tr>
+    <tr><th>Cached input</th><td>1.234,50 €</td><td>per million tokens</td></tr>
+    <tr><th>Maximum output</th><td>8,192</td><td>tokens</td></tr>
+    <tr><th>Context window</th><td>65536</td><td>tokens</td></tr></tbody></table>""")
+    assert amounts(rec) == {"input": ("300", "EUR"), "cache_read": ("1234.5", "EUR")}
+    assert rec.context_length == "65536 tokens"
+
+
+def test_front_matter_and_api_snippet() -> None:
+    rec = one("""<h1>whalelab / Orca 2</h1><pre><code>---
+model_id: whalelab/orca-2
+developer: whalelab
+context_length: 131072
+---</code></pre><pre><code>client.chat(model="whalelab/orca-2-other")</code></pre>
+    <p>Input costs $1.50 per million tokens; output is billed at $6 per million tokens.</p>""")
+    assert (rec.name, rec.source_model_id, rec.author, rec.context_length) == (
+        "Orca 2", "whalelab/orca-2", "whalelab", "131072")
+    assert rec.methods["source_model_id"] == "code"
+    assert amounts(rec) == {"input": ("1.5", "USD"), "output": ("6", "USD")}
+
+
+def test_api_snippet_names_the_model() -> None:
+    rec = one("""<h1>Orca 2 pricing</h1><p>Input: $1 / 1M tokens</p>
+    <pre><code>curl https://api.example/v1 \\
+  -d '{"model": "@pods/orca-2", "messages": []}'</code></pre>""")
+    assert (rec.name, rec.source_model_id) == ("Orca 2", "@pods/orca-2")
+
+
+def test_prose_prices_take_the_nearest_component() -> None:
+    rec = one("""<h1>Orca 2</h1><p>ID: orca-2</p><p>Orca 2 is served by Pods. Input is billed
+    at €0,30 per 1K tokens and output costs €0,90 per 1K tokens, while cache reads are
+    free.</p>""")
+    assert amounts(rec) == {"input": ("300", "EUR"), "output": ("900", "EUR"),
+                            "cache_read": ("0", "EUR")}
+    assert rec.methods["price.output"] == "prose" and rec.provider == "Pods"
+
+
+def test_prose_dates_and_bylines() -> None:
+    rec = one("""<h1>Orca 2</h1><p>ID: orca-2</p><p>A model by whalelab</p>
+    <p>Runs on Pod.AI infrastructure.</p><p>Input: $1 / 1M tokens</p>
+    <p>This model was added to the Pod.AI hub on 4 May 2025. It was released
+    on Jan 9, 2025.</p><p>Listed <time datetime="2025-05-04T10:00:00Z">last spring</time></p>""")
+    assert (rec.author, rec.provider, rec.date_added, rec.release_date) == (
+        "whalelab", "Pod.AI", "4 May 2025", "Jan 9, 2025")
+
+
+def test_currency_stated_once_for_the_page() -> None:
+    html = """<head><meta property="product:price:currency" content="GBP"></head><body>
+    <h1>Orca 2</h1><p>ID: orca-2</p><dl><dt>Input</dt><dd>0.20 per 1M tokens</dd>
+    <dt>Output</dt><dd>Free</dd></dl></body>"""
+    [rec] = extract_generic_html(URL, html).offerings
+    assert amounts(rec) == {"input": ("0.2", "GBP"), "output": ("0", "GBP")}
+    rec = one("""<h1>Orca 2</h1><p>ID: orca-2</p><p>All prices are in EUR.</p>
+    <dl><dt>Input</dt><dd>1.5 / 1M tokens</dd></dl>""")
+    assert amounts(rec) == {"input": ("1.5", "EUR")}
+
+
+def test_other_models_and_calculators_are_ignored() -> None:
+    rec = one("""<h1>Orca 2</h1><p>ID: orca-2</p>
+    <form><label>Input tokens <input value="1000"></label><output>Estimated cost: $9</output>
+    </form><aside><h2>Similar models</h2><dl><dt>Input</dt><dd>$7 / 1M tokens</dd></dl>
+    </aside><ul><li><a href="/m/kraken">kraken</a> $5 in · $9 out per 1M</li></ul>
+    <h2>Pricing</h2><dl><dt>Output</dt><dd>$2 / 1M tokens</dd></dl>
+    <h2>You may also like</h2><p>Input: $8 / 1M tokens</p>""")
+    assert amounts(rec) == {"output": ("2", "USD")}
+
+
+def test_rate_limits_and_cutoffs_are_not_model_facts() -> None:
+    rec = one("""<h1>Orca 2</h1><p>ID: orca-2</p><dl><dt>Knowledge cutoff</dt>
+    <dd>2024-10</dd><dt>Max output tokens</dt><dd>8192</dd><dt>Rate limit</dt>
+    <dd>60 requests per minute</dd><dt>Input</dt><dd>$1 / 1M tokens</dd></dl>""")
+    assert (rec.release_date, rec.date_added, rec.context_length) == (None, None, None)
+    assert [p.label for p in rec.prices] == ["input"]

@@ -1,20 +1,29 @@
 """A model page in an HTML layout no other extractor knows: read what any layout states.
 
-Three methods, tried in order of how much they can be trusted, each field taken from the
-first that states it:
+First `html_prune.prune` drops what is not about the page's own model (controls, cost
+calculator outputs, sections headed "Related" / "Similar" / "Compare", items linking to other
+models with prices). Then each source yields (label, value) pairs, and one place,
+`_Reader.label_value`, maps a label to a field or a price component. Sources, in order of
+how much they can be trusted; each field is taken from the first that states it:
 
 1. `jsonld`: schema.org JSON-LD (`Product` / `SoftwareApplication` with `offers` of
    `Offer` / `AggregateOffer` and `UnitPriceSpecification`s, `additionalProperty`);
-   The same vocabulary in `itemprop` attributes is read as `microdata`;
-2. label/value pairs: `dl` (`<dt>`/`<dd>`), `table` (a label cell beside its value, or a
-   header row over one data row, a unit or currency in a header applying to its column),
-   `text` ("Label: value" lines) and `pairs` (a short label element followed by its value
-   element, as cards and spec grids write them);
-3. `pattern`: prices in running text whose wording names the component ("$3 per million
-   input tokens"), and `byline`: who made and who serves the model in a short line of
-   prose ("by Acme · hosted on Cloudy").
+   the same vocabulary in `itemprop` attributes is read as `microdata`;
+2. label/value pairs: `dl` (`<dt>`/`<dd>` anywhere), `table` (a label cell beside its value;
+   a header row over one data row; or a row per component, its first cell the label and the
+   other cells, a separate unit column included, the value), `text` ("Label: value" lines),
+   `pairs` (a short label element followed by its value element, a unit element after the
+   value joining it), `heading` (an `<h2>`-`<h6>` followed by its value), `aria` (a
+   container named by `aria-label` holding its value last) and `code` (`key: value` front
+   matter in a code block, the `model` an API snippet calls);
+3. `prose`: prices in sentences, each attached to the component its own words name ("$3
+   per million input tokens") or else the nearest one named before it ("Input is billed at
+   $3 per million tokens and output at $15"), and dates ("added to Acme on May 2, 2025");
+   `byline`: who made and who serves the model ("A model by Acme · Served by Cloudy").
 
-The name falls back to `h1` and then the page `title`. `RawOffering.methods` says which
+The name falls back to `h1` and then the page `title`, without "Org / " or "pricing"-like
+words about the page. A currency the page states once ("Prices in EUR", OpenGraph
+`product:price:currency`) goes to prices that name none. `RawOffering.methods` says which
 method produced each field. A page that names no model, or names one without a model ID
 or a price, yields links only: most pages of a site are not model pages.
 """
@@ -30,6 +39,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from catalog.extract.html_prune import clean_name, prune
 from catalog.extract.records import Extracted, RawFinding, RawOffering, RawPrice
 
 SOURCE_FORMAT = "generic_html"
@@ -84,14 +94,21 @@ _LABEL_CURRENCY = re.compile(r"US\$|[$€£¥₹]|\b(?:USD|EUR|GBP)\b")
 _BARE_NUMBER = re.compile(r"^\d[\d,]*(?:\.\d+)?$")
 _HAS_UNIT = re.compile(r"/|\bper\b|\btok|\bmtok|\beach\b", re.I)
 _MONEY_START = re.compile(
-    r"(?:US\$|[$€£¥₹]|\b(?:USD|EUR|GBP)\b)\s*\d|\d[\d.,]*\s*(?:USD|EUR|GBP|€)\b")
+    r"(?:US\$|[$€£¥₹]|\b(?:USD|EUR|GBP)\b)\s*\d|\d[\d.,]*\s*(?:€|\b(?:USD|EUR|GBP)\b)")
 _PRICE_TEXT = re.compile(
     r"^\s*(?:free\b|(?:from|starting at|about|~|≈)?\s*(?:US\$|[A-Z]{0,2}\$|[€£¥₹]|"
     r"\b(?:USD|EUR|GBP|JPY|CNY|INR|CAD|AUD|CHF)\b)\s*\d"
     r"|\d[\d.,]*(?:e-?\d+)?\s*(?:USD|EUR|GBP|JPY|CNY|INR|CAD|AUD|CHF|€|\$)"
     r"|\d[\d.,]*\s*(?:/|per)\s*(?:1\s*)?(?:[mk]\b|mtok|million|thousand|tokens?|images?|"
     r"requests?|calls?))", re.I)
-_ID_LIKE = re.compile(r"^[A-Za-z0-9][\w.:/@+-]*$")
+_CODES = ("USD", "EUR", "GBP", "JPY", "CNY", "INR", "CAD", "AUD", "CHF")
+# "currency EUR", "Prices in euro (EUR)", "All prices are in USD"
+_CURRENCY_NOTE = re.compile(r"\b(?i:currency|prices?\s+(?:are\s+)?(?:shown\s+|quoted\s+)?in"
+                            r"(?:\s+[a-z]+)?)\s*[:(]?\s*(" + "|".join(_CODES) + r")\b")
+_UNIT_START = re.compile(r"^(?:/|per\b|each\b|for (?:each|every)\b)", re.I)
+_YAML_LINE = re.compile(r"^\s{0,4}([A-Za-z][\w .-]{0,40}?)\s*:\s+(\S.{0,200})$")
+_API_MODEL = re.compile(r"""["']?\bmodel(?:_?id|Id)?["']?\s*[:=]\s*["']([\w.:/@+-]{2,120})["']""")
+_ID_LIKE = re.compile(r"^@?[A-Za-z0-9][\w.:/@+-]*$")
 _BLOCKS = "p, li, dd, td, th, div, span, section, article, small, strong, b, label, h2, h3, h4"
 
 
@@ -113,6 +130,26 @@ def _norm_label(text: str) -> str:
     text = re.sub(r"\b(?:price|pricing|cost|costs|rate|usd|per|1m|1k|million|tokens?)\b", " ",
                   text) if _has_price_word(text) else text
     return " ".join(text.split())
+
+
+def _field_by_prefix(norm: str) -> str | None:
+    """Labels that go on to name the catalog or the model: "Added to Acme", "Listed on
+    Acme since", "Released by Acme on"."""
+    for prefix, field in _FIELD_PREFIXES:
+        if re.match(prefix, norm):
+            return field
+    return None
+
+
+_FIELD_PREFIXES = [
+    (r"(?:date )?(?:added|listed|available|live|published) (?:to|on|in|at|since)\b",
+     "date_added"),
+    (r"first (?:added|listed|available|seen)\b", "date_added"),
+    (r"(?:release|launch)(?:d)? (?:date|on|by)\b", "release_date"),
+    (r"(?:model )?(?:developer|creator|author|maker)s?\b", "author"),
+    (r"(?:inference )?(?:provider|host)s?\b", "provider"),
+    (r"(?:max(?:imum)? )?context (?:window|length|size)\b", "context_length"),
+]
 
 
 def _has_price_word(text: str) -> bool:
@@ -168,16 +205,17 @@ class _Reader:
             self.read_jsonld(node.text(deep=True) or "")
         body = tree.body
         if body is not None:
-            for node in body.css("script, style, noscript, template, nav, footer"):
-                node.decompose()
+            prune(body)
             self.read_microdata(body)
             self.read_dl(body)
             self.read_tables(body)
             self.read_text_lines(body)
             self.read_pairs(body)
-            if not any(k in self.prices for k in ("input", "output", "image", "call")):
-                self.read_patterns(body)
+            self.read_aria(body)
+            self.read_code(body)
+            self.read_patterns(body)
             self.read_bylines(body)
+            self.read_prose_dates(body)
         self.read_fallbacks(tree)
         self.emit()
 
@@ -323,7 +361,8 @@ class _Reader:
                 continue
             m = _SERVED_BY.search(text)
             if m:
-                self.put("provider", m["who"].strip(), "byline")
+                self.put("provider", re.sub(r"\s+API$", "",
+                                            m["who"].strip()), "byline")
             m = _MADE_BY.search(text)
             if m:
                 self.put("author", m["who"].strip(), "byline")
@@ -332,8 +371,8 @@ class _Reader:
 
     def label_value(self, label: str, value: str, method: str) -> bool:
         """Records one label/value pair; True when the label meant something."""
-        label = " ".join(label.split()).strip(" :：-–")
-        value = " ".join(value.split())
+        label = " ".join(label.replace("_", " ").split()).strip(" :：-–")
+        value = re.split(r"\s+[·•|]\s+", " ".join(value.split()))[0]
         if not label or not value or len(label) > 60:
             return False
         currency = _LABEL_CURRENCY.search(label)
@@ -350,7 +389,7 @@ class _Reader:
                 self.put_price(component, value, method)
                 return True
         norm = _norm_label(label)
-        field = _FIELD_LABELS.get(norm)
+        field = _FIELD_LABELS.get(norm) or _field_by_prefix(norm)
         if field is None and _ID_LIKE.match(value) and re.search(
                 r"\b(?:api|id|identifier|slug|endpoint name)\b", norm):
             field = "source_model_id"  # "API model name", "Model ID (API)", "HF id"
@@ -389,6 +428,12 @@ class _Reader:
                 for label, value in zip(header, cells[1], strict=True):
                     self.label_value(label, value, "table")
                 continue
+            if header is not None and len(header) > 2 and not _names_fields(header[1:]):
+                # "Component | Price | Unit": each row a label and a value in several cells
+                for row in cells[1:]:
+                    if len(row) >= 2:
+                        self.label_value(row[0], " ".join(c for c in row[1:] if c), "table")
+                continue
             unit = ""
             if header is not None and len(header) == 2:
                 found = _UNIT_PHRASE.search(header[1])
@@ -417,55 +462,116 @@ class _Reader:
             label = _text(node)
             if not label or len(label) > 48 or not _is_leafish(node):
                 continue
-            value_node = node.next
-            while value_node is not None and value_node.tag == "-text" and not (
-                    value_node.text() or "").strip():
-                value_node = value_node.next
-            if value_node is None or value_node.tag == "-text" or not _is_leafish(value_node):
+            value_node = _next_element(node)
+            if value_node is None or not _is_leafish(value_node):
                 continue
             value = _text(value_node)
+            unit_node = _next_element(value_node)
+            if unit_node is not None and _is_leafish(unit_node) and _UNIT_START.match(
+                    _text(unit_node)):
+                value = f"{value} {_text(unit_node)}"  # "Input" "$0.30" "per 1M tokens"
             if value and len(value) <= 200:
-                self.label_value(label, value, "pairs")
+                method = "heading" if node.tag in ("h2", "h3", "h4", "h5", "h6") else "pairs"
+                self.label_value(label, value, method)
+
+    def read_aria(self, body: LexborNode) -> None:
+        """A container named by `aria-label` ("Context window") holding its value last."""
+        for node in body.css("[aria-label]"):
+            label = node.attributes.get("aria-label") or ""
+            kids = list(_children(node))
+            if len(kids) >= 2 and len(label) <= 48 and _is_leafish(kids[-1]):
+                self.label_value(label, _text(kids[-1]), "aria")
+
+    def read_code(self, body: LexborNode) -> None:
+        """Code blocks: "key: value" front matter, and the model an API snippet calls."""
+        for node in body.css("pre, code"):
+            if node.tag == "code" and node.parent is not None and node.parent.tag == "pre":
+                continue
+            text = node.text(deep=True) or ""
+            if "\n" not in text.strip() and node.tag == "code":
+                continue
+            for line in text.splitlines():
+                m = _YAML_LINE.match(line)
+                if m:
+                    self.label_value(m[1], m[2].strip().strip("'\""), "code")
+            m = _API_MODEL.search(text)
+            if m:
+                self.label_value("model id", m[1], "code")
 
     # -- 3. price patterns in running text ---------------------------------------------
 
     def read_patterns(self, body: LexborNode) -> None:
-        text = body.text(deep=True, separator="\n") or ""
-        for line in text.split("\n"):
-            line = " ".join(line.split())
-            starts = [m.start() for m in _MONEY_START.finditer(line)]
-            for k, start in enumerate(starts):
-                segment = line[start:starts[k + 1] if k + 1 < len(starts) else len(line)]
-                segment = re.split(r"[;,]\s+(?:and\s+)?|\s+and\s+|\.\s", segment)[0]
-                if not _is_price(segment):
-                    continue
-                # the component is named after the amount ("per 1M input tokens"), or just
-                # before it ("input: $3 / 1M tokens")
-                label = _price_label(segment) or _price_label(line[:start][-40:])
-                if label in ("input", "output", "cache_read", "cache_write", "image", "call",
-                             "reasoning"):
-                    self.put_price(label, segment.strip(), "pattern")
+        """Prices in sentences ("Input is billed at $3 per million tokens and output at
+        $15"): each amount goes to the component its own words name ("per 1M input
+        tokens"), else to the nearest component named before it in the same sentence."""
+        for block in body.css("p, li, td, dd, div, span, section, article"):
+            if not _is_leafish(block):
+                continue
+            for sentence in _SENTENCE_END.split(_text(block)):
+                self.read_sentence_prices(sentence)
+
+    def read_sentence_prices(self, sentence: str) -> None:
+        starts = [m.start() for m in _MONEY_START.finditer(sentence)]
+        starts = sorted(starts + [m.start() for m in _FREE_WORD.finditer(sentence)])
+        done = 0
+        for k, start in enumerate(starts):
+            segment = sentence[start:starts[k + 1] if k + 1 < len(starts) else len(sentence)]
+            segment = re.split(r"[;,]\s+(?:and\s+)?|\s+and\s+|\.\s|\s+[·•|]\s+",
+                               segment)[0].strip()
+            before, done = sentence[done:start], start + len(segment)
+            if not _is_price(segment):
+                continue
+            label = _price_label(segment) or _nearest_component(before)
+            if label in ("input", "output", "cache_read", "cache_write", "image", "call",
+                         "reasoning"):
+                self.put_price(label, segment.rstrip(".").strip(), "prose")
+
+    def read_prose_dates(self, body: LexborNode) -> None:
+        """ "This model was added to Acme on May 2, 2025", "Available since 2025-05-02",
+        "Released 6 Nov 2025": the verb says which date it is."""
+        for node in body.css("p, li, div, span, small, section, header"):
+            if not _is_leafish(node):
+                continue
+            text = _text(node)
+            if len(text) > 300:
+                continue
+            for m in _PROSE_DATE.finditer(text):
+                verb = m["verb"].lower()
+                field = "release_date" if verb in ("launched", "released") else "date_added"
+                self.put(field, m["date"], "prose")
 
     # -- fallbacks and the record ------------------------------------------------------
 
     def read_fallbacks(self, tree: LexborHTMLParser) -> None:
         self.put("catalog", _meta(tree, "og:site_name"), "meta")
         h1 = tree.css_first("h1")
-        self.put("name", _text(h1) if h1 is not None else None, "h1")
+        self.put("name", clean_name(_text(h1)) if h1 is not None else None, "h1")
         title = _meta(tree, "og:title") or _text(tree.css_first("title"))
         if title:
-            self.put("name", re.split(r"\s+[|–—-]\s+", title)[0], "title")
+            self.put("name", clean_name(re.split(r"\s+[|–—·-]\s+", title)[0]), "title")
         self.put("description", _meta(tree, "description"), "meta")
+        self.put("currency", _meta(tree, "product:price:currency") or _meta(
+            tree, "og:price:currency"), "meta")
+        m = _CURRENCY_NOTE.search(tree.body.text(deep=True, separator=" ") or "") if (
+            tree.body is not None) else None
+        self.put("currency", m.group(1) if m else None, "text")
 
     def emit(self) -> None:
         has_id = "source_model_id" in self.fields
         if not (self.prices or has_id) or not ("name" in self.fields or has_id):
             return
-        if not has_id and all(m == "pattern" for _, m in self.prices.values()):
+        if not has_id and all(m == "prose" for _, m in self.prices.values()):
             return  # prices in prose under a heading: an article, not a model page
         if self.methods.get("name") in ("h1", "title") and not self.prices and (
                 self.methods.get("source_model_id") not in ("jsonld", "dl", "table")):
             return  # a heading and a stray "ID:" line do not make a model page
+        currency = (self.fields.get("currency") or "").upper()
+        if currency in _CODES:
+            for label, (price, method) in list(self.prices.items()):
+                if not _LABEL_CURRENCY.search(price.text):  # "Free", "0.30 / 1M tokens"
+                    text = (f"{price.text} {currency}" if price.text.lower().startswith("free")
+                            else f"{currency} {price.text}")
+                    self.prices[label] = (price.model_copy(update={"text": text}), method)
         modalities = self.fields.get("modalities")
         self.out.offerings.append(RawOffering(
             url=self.url, page_url=self.url, source_format=SOURCE_FORMAT,
@@ -479,6 +585,27 @@ class _Reader:
             modalities=[modalities] if modalities else [],
             methods=dict(sorted(self.methods.items())),
         ))
+
+
+def _names_fields(labels: list[str]) -> bool:
+    """True when header cells are field labels ("Input ($/1M)", "Context window"), not the
+    names of a row's parts ("Price", "Unit", "Value")."""
+    return any(_price_label(label) or _FIELD_LABELS.get(_norm_label(label))
+               or _field_by_prefix(_norm_label(label)) for label in labels)
+
+
+def _nearest_component(text: str) -> str | None:
+    """The price component the last component word in `text` names."""
+    best: tuple[int, str] | None = None
+    for pattern, name in _PRICE_LABELS:
+        for m in re.finditer(pattern, text.lower()):
+            if best is None or m.end() > best[0]:
+                best = (m.end(), name)
+    return best[1] if best else None
+
+
+_FREE_WORD = re.compile(r"\bfree(?= of charge\b|[.,;]|$)", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
 def _inside_offer(node: LexborNode, scope: LexborNode) -> bool:
@@ -498,11 +625,17 @@ def _itemprop_value(node: LexborNode) -> str:
     return _text(node)
 
 
-_WHO = r"(?P<who>[A-Z0-9][\w.&'’-]*(?:\s+[A-Z0-9][\w.&'’-]*){0,3})"
-_SERVED_BY = re.compile(r"\b(?:hosted|served|available|running|deployed)\s+(?:on|by|via|at)\s+"
-                        r"(?:this platform by\s+|the\s+)?" + _WHO)
-_MADE_BY = re.compile(r"(?:^|\b(?:developed|made|created|built|trained|released|published)\s+)"
-                      r"by\s+" + _WHO.replace("[A-Z0-9]", "[A-Za-z0-9]", 1))
+_WHO_WORD = r"[A-Z0-9][\w&'’-]*(?:\.[\w&'’-]+)*"  # "Pod.AI", not "Pods." ending a sentence
+_WHO = rf"(?P<who>{_WHO_WORD}(?:\s+{_WHO_WORD}){{0,3}})"
+_SERVED_BY = re.compile(r"\b(?i:hosted|served|available|running|runs|deployed|offered)\s+"
+                        r"(?i:on|by|via|at|through)\s+(?:this platform by\s+|the\s+)?" + _WHO)
+_MADE_BY = re.compile(r"(?:^|\b(?i:developed|made|created|built|trained|released|published|"
+                      r"model|models)\s+)(?i:by)\s+" + _WHO.replace("[A-Z0-9]", "[A-Za-z0-9]", 1))
+_MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?")
+_DATE = (r"(?P<date>\d{4}-\d{2}-\d{2}|" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|"
+         r"\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+\d{4})")
+_PROSE_DATE = re.compile(r"\b(?P<verb>added|listed|available\s+(?:since|from)|launched|released)"
+                         r"\b(?:[^.;]|\.(?!\s)){0,60}?\b" + _DATE, re.I)
 
 
 _UNIT_CODES = {"C62": "unit", "E48": "request", "SEC": "second", "MIN": "minute"}
@@ -553,6 +686,16 @@ def _text(node: LexborNode | None) -> str:
     if node is None:
         return ""
     return " ".join((node.text(deep=True) or "").split())
+
+
+def _next_element(node: LexborNode) -> LexborNode | None:
+    """The next sibling element, None when non-blank text comes first."""
+    sibling = node.next
+    while sibling is not None and sibling.tag in ("-text", "-comment"):
+        if sibling.tag == "-text" and (sibling.text() or "").strip():
+            return None
+        sibling = sibling.next
+    return sibling
 
 
 def _children(node: LexborNode) -> Iterator[LexborNode]:

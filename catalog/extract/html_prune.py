@@ -1,0 +1,108 @@
+"""What of an unknown HTML page is not about the page's own model, removed before reading it.
+
+A model page carries more than its model's facts: navigation, scripts, controls, cost
+calculators whose outputs are estimates, and lists of *other* models with their own prices
+("Related", "Similar models", "You may also like", "Compare"). `prune` drops those so that
+the readers see only what the page states about its model, and `clean_name` turns a page
+heading into the model name it carries.
+"""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborNode
+
+# controls and machine parts: what they hold is input, output of a calculation, or code
+_DROP = ("script, style, noscript, template, nav, footer, button, form, output, select, "
+         "textarea, dialog, [role='dialog'], [aria-hidden='true']")
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+DECOY_HEADING = re.compile(
+    r"\b(?:related|similar|you (?:may|might) also|also like|other models?|more models?|"
+    r"compare|comparison|alternatives?|trending|popular|recommended|recently viewed|"
+    r"see also|explore more|more from)\b", re.I)
+_MONEY = re.compile(r"(?:US\$|[$€£¥₹]|\b(?:USD|EUR|GBP)\b)\s*\d|\d[\d.,]*\s*(?:€|\b(?:USD|EUR)\b)")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?")
+
+
+def prune(body: LexborNode) -> None:
+    """Removes controls, scripts, sections about other models and items linking to other
+    models with prices; writes each `<time datetime>` as its machine-readable date."""
+    for node in body.css(_DROP):
+        node.remove()
+    for node in body.css("time[datetime]"):
+        m = _ISO_DATE.match((node.attributes.get("datetime") or "").strip())
+        if m:
+            node.replace_with(m.group(0))
+    for heading in body.css("h2, h3, h4, h5, h6, [aria-label]"):
+        label = (heading.attributes.get("aria-label") or "") if heading.tag not in _HEADINGS \
+            else _text(heading)
+        if label and len(label) <= 80 and DECOY_HEADING.search(label):
+            _drop_section(heading)
+    for labelled in body.css("[aria-labelledby]"):
+        ref = body.css_first(f"[id='{_quote(labelled.attributes.get('aria-labelledby'))}']")
+        if ref is not None and DECOY_HEADING.search(_text(ref)):
+            labelled.remove()
+    for item in body.css("li, tr"):
+        first = _first_element(item)
+        if first is not None and first.tag == "td":
+            first = _first_element(first) if not (first.text(deep=False) or "").strip() \
+                else None
+        if first is not None and first.tag == "a" and _MONEY.search(_text(item)):
+            item.remove()  # "<a>other-model</a> $0.30 in · $1.20 out": another model
+
+
+def _drop_section(heading: LexborNode) -> None:
+    """Removes a decoy heading with what it heads: its whole container when it opens one,
+    else its following siblings up to the next heading of the same or a higher level."""
+    if heading.tag not in _HEADINGS:
+        if heading.tag not in ("main", "body", "article", "html"):
+            heading.remove()
+        return
+    parent = heading.parent
+    if parent is not None and parent.tag in ("section", "aside", "div") and (
+            _first_element(parent) is heading):
+        parent.remove()
+        return
+    level = int(heading.tag[1])
+    node = heading.next
+    doomed = [heading]
+    while node is not None:
+        if node.tag in _HEADINGS and int(node.tag[1]) <= level:
+            break
+        if node.tag in ("section", "article") and node.css_first(
+                ",".join(f"h{i}" for i in range(1, level + 1))) is not None:
+            break
+        doomed.append(node)
+        node = node.next
+    for node in doomed:
+        node.remove()
+
+
+def clean_name(text: str) -> str:
+    """The model name in a page heading: "Org / Model" names the model last, and words
+    about the page ("pricing", "cost calculator", "specs") are not part of the name."""
+    text = " ".join(text.split())
+    if text.count(" / ") == 1:
+        text = text.split(" / ")[1]
+    stripped = re.sub(r"\s+(?:[-–—:|·]\s*)?(?:api\s+)?(?:(?:token\s+)?(?:pricing|prices?|costs?)"
+                      r"(?:\s+(?:calculator|estimator|and\s+(?:specs|limits)))?|calculator|"
+                      r"specs|specifications|model card|overview|details)$", "", text, flags=re.I)
+    return stripped or text
+
+
+def _first_element(node: LexborNode) -> LexborNode | None:
+    child = node.child
+    while child is not None and child.tag in ("-text", "-comment"):
+        if child.tag == "-text" and (child.text() or "").strip():
+            return None  # text comes first
+        child = child.next
+    return child
+
+
+def _text(node: LexborNode) -> str:
+    return " ".join((node.text(deep=True) or "").split())
+
+
+def _quote(value: str | None) -> str:
+    return re.sub(r"['\\\]\[]", "", (value or "").split()[0] if (value or "").split() else "")
