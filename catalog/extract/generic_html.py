@@ -35,17 +35,18 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from catalog.extract.api_json import json_pairs
 from catalog.extract.html_prune import clean_name, prune
 from catalog.extract.records import Extracted, RawFinding, RawOffering, RawPrice
 
 SOURCE_FORMAT = "generic_html"
 
 _PRICE_LABELS = [  # (pattern on the normalised label, RawPrice label); first match wins
-    (r"cache\w*\s*(?:write|creation|storage|store)|write\w* (?:to )?cache", "cache_write"),
+    (r"cache\w*\s*(?:write|creation|storage|store)|writ\w* (?:to )?(?:the )?cache", "cache_write"),
     (r"cache|cached", "cache_read"),
     (r"reasoning|thinking", "reasoning"),
     (r"\bimages?\b(?! input)|per image|image generation", "image"),
@@ -149,6 +150,7 @@ _FIELD_PREFIXES = [
     (r"(?:model )?(?:developer|creator|author|maker)s?\b", "author"),
     (r"(?:inference )?(?:provider|host)s?\b", "provider"),
     (r"(?:max(?:imum)? )?context (?:window|length|size)\b", "context_length"),
+    (r"(?:on|at|in) (?:\w+ ){1,4}since$", "date_added"),  # "On Acme since"
 ]
 
 
@@ -179,6 +181,8 @@ class _Reader:
         self.methods: dict[str, str] = {}
         self.prices: dict[str, tuple[RawPrice, str]] = {}
         self.tier_prices: list[RawPrice] = []
+        self.page_name = ""  # the model the page heading names
+        self.abbrev_context = ""  # "128K context": used when no exact count is stated
 
     def finding(self, field: str, kind: str, detail: str) -> None:
         self.out.findings.append(RawFinding(url=self.url, field=field, kind=kind, detail=detail))
@@ -205,11 +209,15 @@ class _Reader:
             self.read_jsonld(node.text(deep=True) or "")
         body = tree.body
         if body is not None:
+            self.read_copy_buttons(body)
             prune(body)
+            self.read_heading(body)
             self.read_microdata(body)
+            self.read_json(body)
             self.read_dl(body)
             self.read_tables(body)
             self.read_text_lines(body)
+            self.read_badges(body)
             self.read_pairs(body)
             self.read_aria(body)
             self.read_code(body)
@@ -217,7 +225,49 @@ class _Reader:
             self.read_bylines(body)
             self.read_prose_dates(body)
         self.read_fallbacks(tree)
+        if "context_length" not in self.fields and self.abbrev_context:
+            self.put("context_length", self.abbrev_context, "abbrev")
         self.emit()
+
+    # -- what a reader sees first ----------------------------------------------------
+
+    def read_copy_buttons(self, body: LexborNode) -> None:
+        """A "Copy model ID" control holds the ID it copies (read before controls go)."""
+        for node in body.css("[data-copy], [data-clipboard-text], [data-copy-text]"):
+            label = node.attributes.get("title") or node.attributes.get("aria-label") or ""
+            value = (node.attributes.get("data-copy") or node.attributes.get(
+                "data-clipboard-text") or node.attributes.get("data-copy-text") or "")
+            label = re.sub(r"^\s*copy\s+(?:the\s+)?", "", label, flags=re.I)
+            if label and value:
+                self.label_value(label, value, "copy")
+
+    def read_heading(self, body: LexborNode) -> None:
+        """The page heading as an announcement ("X is now available on Y", "Introducing
+        X") names the model and the platform; the post date beside it is the date the model
+        was added. An identifier in code type right under the heading is the model ID."""
+        h1 = body.css_first("h1")
+        if h1 is None:
+            return
+        text = _text(h1)
+        m = _ANNOUNCED.match(text) or _INTRODUCING.match(text)
+        self.page_name = m["name"].strip(" '\"“”") if m else clean_name(text)
+        if m:
+            self.put("name", m["name"].strip(" '\"“”"), "heading")
+            self.put("provider", (m["where"] or "").strip(), "heading")
+            if m.re is _ANNOUNCED or _LAUNCH_WORD.search(text):
+                sibling = _next_element(h1)
+                for _ in range(2):
+                    if sibling is None:
+                        break
+                    date = re.search(_DATE, _text(sibling)[:200])
+                    if date:
+                        self.put("date_added", date["date"], "heading")
+                        break
+                    sibling = _next_element(sibling)
+        sub = _next_element(h1)
+        code = sub.css_first("code") if sub is not None and sub.tag in ("p", "div") else None
+        if code is not None and _ID_LIKE.match(_text(code)) and len(_text(sub)) < 200:
+            self.put("source_model_id", _text(code), "code")
 
     # -- links -------------------------------------------------------------------------
 
@@ -375,6 +425,9 @@ class _Reader:
         value = re.split(r"\s+[·•|]\s+", " ".join(value.split()))[0]
         if not label or not value or len(label) > 60:
             return False
+        cents = re.fullmatch(r"(\d+(?:\.\d+)?)\s*¢", value)
+        if cents:  # "0.004¢" in a column of cents
+            value = f"${Decimal(cents[1]) / 100}"
         currency = _LABEL_CURRENCY.search(label)
         if currency is not None and _BARE_NUMBER.match(value):
             value = f"{currency.group(0)}{value}"  # "Input ($/1M tokens)" over "0.30"
@@ -404,6 +457,35 @@ class _Reader:
         self.put(field, value, method)
         return True
 
+    def read_json(self, body: LexborNode) -> None:
+        """A JSON model record in a code block (an API reference's example response)."""
+        for node in body.css("pre, code"):
+            if node.tag == "code" and node.parent is not None and node.parent.tag == "pre":
+                continue
+            text = (node.text(deep=True) or "").strip()
+            if text.startswith("{") and len(text) < 20000:
+                for label, value in json_pairs(text):
+                    self.label_value(label, value, "json")
+
+    def read_badges(self, body: LexborNode) -> None:
+        """Chips that carry their label in their own words: "128K context", "$3/M in",
+        "In $3/M", "0.3 USD/Mtok cached"."""
+        for node in body.css("li, span, div, p, small, strong, b"):
+            text = _text(node)
+            if not text or len(text) > 48 or not _is_leafish(node):
+                continue
+            m = _BADGE_CONTEXT.match(text)
+            if m:
+                amount = m["n"].replace(" ", "")
+                if amount[-1] in "kKmM":
+                    self.abbrev_context = self.abbrev_context or amount.upper()
+                else:
+                    self.put("context_length", amount, "badge")
+                continue
+            found = _badge_price(text)
+            if found:
+                self.put_price(found[0], found[1], "badge")
+
     def read_dl(self, body: LexborNode) -> None:
         for dl in body.css("dl"):
             label: str | None = None
@@ -424,6 +506,17 @@ class _Reader:
                 continue
             header = cells[0] if rows and rows[0].css_first("th") is not None and all(
                 c.tag == "th" for c in _children(rows[0]) if c.tag in ("th", "td")) else None
+            if header is not None and {_norm_label(h) for h in header} >= {"type"} and (
+                    {_norm_label(h) for h in header} & {"description", "field", "name",
+                                                        "parameter", "key"}):
+                continue  # an API schema: what the fields mean, not their values
+            column = self.own_column(rows[0]) if header is not None and len(header) > 2 \
+                else None
+            if header is not None and column is not None:  # models side by side: own column
+                for row in cells[1:]:
+                    if len(row) == len(header):
+                        self.label_value(row[0], row[column], "column")
+                continue
             if header is not None and len(cells) == 2 and len(cells[1]) == len(header) > 2:
                 for label, value in zip(header, cells[1], strict=True):
                     self.label_value(label, value, "table")
@@ -442,6 +535,25 @@ class _Reader:
                 if len(row) >= 2:
                     self.label_value(row[0] + unit, row[1], "table")
 
+    def own_column(self, header_row: LexborNode) -> int | None:
+        """The column of a comparison table that is the page's own model: its header cell
+        marked current / selected ("You are viewing", `aria-current`), else the one that
+        names the page's heading or URL slug."""
+        heads = [c for c in _children(header_row) if c.tag in ("th", "td")]
+        h1 = _norm_name(self.page_name)
+        slug = _norm_name(urlsplit(self.url).path.rstrip("/").rsplit("/", 1)[-1])
+        named = []
+        for k, cell in enumerate(heads[1:], 1):
+            classes = set((cell.attributes.get("class") or "").lower().split())
+            if cell.attributes.get("aria-current") is not None or classes & {
+                    "current", "selected", "active", "is-current", "is-selected"} or (
+                    _CURRENT_WORDS.search(_text(cell))):
+                return k
+            name = _norm_name(_text(cell))
+            if name and name in (h1, slug):
+                named.append(k)
+        return named[0] if len(named) == 1 else None
+
     def read_text_lines(self, body: LexborNode) -> None:
         for node in body.css(_BLOCKS):
             if not _is_leafish(node):
@@ -453,6 +565,24 @@ class _Reader:
                 m = _LABEL_PRICE.match(line)
                 if m and _price_label(m[1]):
                     self.label_value(m[1], m[2], "text")
+                    continue
+                for part in re.split(r"\s+[·•|]\s+", line):
+                    self.read_label_words(part)
+
+    def read_label_words(self, part: str) -> None:
+        """ "Context window 2,000,000 tokens", "Released Nov 20, 2025", "On Acme since
+        2025-11-20": a field label followed by its number or date, no separator."""
+        words = part.split()
+        for k in range(1, min(5, len(words) - 1) + 1):
+            label, value = " ".join(words[:k]), " ".join(words[k:])
+            if not re.match(r"\d|" + _MONTH, value):
+                continue
+            norm = _norm_label(label)
+            field = _FIELD_LABELS.get(norm) or _field_by_prefix(norm)
+            if (field == "context_length" and re.fullmatch(r"[\d,.]+\s*(?:tokens?)?", value)) or (
+                    field in ("date_added", "release_date") and re.match(_DATE, value)):
+                self.put(field, value, "text")
+                return
 
     def read_pairs(self, body: LexborNode) -> None:
         for node in body.css("*"):
@@ -466,6 +596,8 @@ class _Reader:
             if value_node is None or not _is_leafish(value_node):
                 continue
             value = _text(value_node)
+            if _badge_price(value):
+                continue  # "$3/M in" names its own component
             unit_node = _next_element(value_node)
             if unit_node is not None and _is_leafish(unit_node) and _UNIT_START.match(
                     _text(unit_node)):
@@ -521,7 +653,8 @@ class _Reader:
             before, done = sentence[done:start], start + len(segment)
             if not _is_price(segment):
                 continue
-            label = _price_label(segment) or _nearest_component(before)
+            clause = re.split(r"[,;:]\s|\band\b|\bwhile\b|\bwhereas\b", before)[-1]
+            label = _price_label(segment) or _price_label(clause) or _nearest_component(before)
             if label in ("input", "output", "cache_read", "cache_write", "image", "call",
                          "reasoning"):
                 self.put_price(label, segment.rstrip(".").strip(), "prose")
@@ -533,9 +666,17 @@ class _Reader:
             if not _is_leafish(node):
                 continue
             text = _text(node)
-            if len(text) > 300:
-                continue
-            for m in _PROSE_DATE.finditer(text):
+            for sentence in _SENTENCE_END.split(text):
+                m = _PROSE_CONTEXT.search(sentence)
+                if m:
+                    self.put("context_length", m["n"] or m["m"], "prose")
+            if self.page_name and "author" not in self.fields:
+                m = re.search(re.escape(self.page_name) + r"\s+from\s+" + _WHO.replace(
+                    "[A-Z0-9]", "[A-Za-z0-9]", 1), text)
+                if m:
+                    self.put("author", m["who"], "byline")
+            for m in (m for part in _SENTENCE_END.split(text) if len(part) <= 300
+                      for m in _PROSE_DATE.finditer(part)):
                 verb = m["verb"].lower()
                 field = "release_date" if verb in ("launched", "released") else "date_added"
                 self.put(field, m["date"], "prose")
@@ -563,8 +704,13 @@ class _Reader:
         if not has_id and all(m == "prose" for _, m in self.prices.values()):
             return  # prices in prose under a heading: an article, not a model page
         if self.methods.get("name") in ("h1", "title") and not self.prices and (
-                self.methods.get("source_model_id") not in ("jsonld", "dl", "table")):
+                self.methods.get("source_model_id") not in (
+                    "jsonld", "dl", "table", "column", "json", "copy")):
             return  # a heading and a stray "ID:" line do not make a model page
+        slug = unquote(urlsplit(self.url).path.rstrip("/").rsplit("/", 1)[-1])
+        if not has_id and _ID_LIKE.match(slug) and _norm_name(slug) == _norm_name(
+                self.fields.get("name", "")):
+            self.put("source_model_id", slug, "url")  # the URL names the model, weakly
         currency = (self.fields.get("currency") or "").upper()
         if currency in _CODES:
             for label, (price, method) in list(self.prices.items()):
@@ -636,6 +782,46 @@ _DATE = (r"(?P<date>\d{4}-\d{2}-\d{2}|" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?,
          r"\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+\d{4})")
 _PROSE_DATE = re.compile(r"\b(?P<verb>added|listed|available\s+(?:since|from)|launched|released)"
                          r"\b(?:[^.;]|\.(?!\s)){0,60}?\b" + _DATE, re.I)
+
+
+_ANNOUNCED = re.compile(
+    r"^(?P<name>.+?)\s+(?:is\s+|are\s+)?(?:now\s+(?:generally\s+)?(?:available\s+|live\s+)?|"
+    r"(?:generally\s+)?available\s+(?:now\s+)?|launch(?:es|ed)\s+|arrives?\s+|lands?\s+)"
+    r"(?:on|in|at|via|through)\s+(?P<where>.+?)[.!]?$", re.I)
+_INTRODUCING = re.compile(r"^(?:introducing|announcing|meet|say hello to)\s+(?P<name>.+?)"
+                          r"(?:\s+(?:on|in|at|via)\s+(?P<where>.+?))?[.!]?$", re.I)
+_LAUNCH_WORD = re.compile(r"\b(?:available|now|launch\w*)\b", re.I)
+_CURRENT_WORDS = re.compile(r"\b(?:you are viewing|you're viewing|this model|current"
+                            r"(?:ly viewing)?)\b", re.I)
+_NUM_ABBR = r"\d[\d,]*(?:\.\d+)?\s*[KkMm]?"
+_BADGE_CONTEXT = re.compile(rf"^(?P<n>{_NUM_ABBR})\s*(?:-?\s*tokens?\s+)?(?:context|ctx)"
+                            r"(?:\s+(?:window|length))?$", re.I)
+_PROSE_CONTEXT = re.compile(
+    r"\b(?P<n>\d[\d,]*)[- ]tokens?\s+context\b|\bcontext\s+(?:window|length)\s+(?:of|is|:)\s+"
+    r"(?:up\s+to\s+)?(?P<m>\d[\d,]*)(?:[- ]tokens?)\b", re.I)
+_BADGE_WORDS = {"in": "input", "input": "input", "prompt": "input", "out": "output",
+                "output": "output", "completion": "output", "cached": "cache_read",
+                "cache": "cache_read", "cache read": "cache_read", "cached input": "cache_read",
+                "cache write": "cache_write"}
+_BADGE_WORD = "|".join(sorted(_BADGE_WORDS, key=len, reverse=True))
+_BADGE_PRICE = re.compile(rf"^(?:(?P<pre>{_BADGE_WORD})\s+(?P<a>\S.*?)|(?P<b>\S.*?)\s+"
+                          rf"(?P<post>{_BADGE_WORD}))$", re.I)
+
+
+def _badge_price(text: str) -> tuple[str, str] | None:
+    """(component, price) of a chip naming its component in one short word: "$3/M in",
+    "Out €0.3/1M", "0.3 USD/Mtok cached"; None for anything else."""
+    m = _BADGE_PRICE.match(text)
+    if m is None:
+        return None
+    price = m["a"] or m["b"]
+    if not _is_price(price) or not (_HAS_UNIT.search(price) or price.lower() == "free"):
+        return None
+    return _BADGE_WORDS[(m["pre"] or m["post"]).lower()], price
+
+
+def _norm_name(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", text.lower())
 
 
 _UNIT_CODES = {"C62": "unit", "E48": "request", "SEC": "second", "MIN": "minute"}

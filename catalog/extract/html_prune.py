@@ -1,10 +1,11 @@
 """What of an unknown HTML page is not about the page's own model, removed before reading it.
 
-A model page carries more than its model's facts: navigation, scripts, controls, cost
-calculators whose outputs are estimates, and lists of *other* models with their own prices
-("Related", "Similar models", "You may also like", "Compare"). `prune` drops those so that
-the readers see only what the page states about its model, and `clean_name` turns a page
-heading into the model name it carries.
+Only what a reader sees counts: `hidden`, `aria-hidden`, `display:none` content and tab panels
+other than the selected one go first. A model page carries more than its model's facts:
+navigation, scripts, controls, cost calculators whose outputs are estimates, and lists of
+*other* models with their own prices ("Related", "Similar models", "You may also like",
+"Compare"). `prune` drops those so that the readers see only what the page states about its
+model, and `clean_name` turns a page heading into the model name it carries.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 DECOY_HEADING = re.compile(
     r"\b(?:related|similar|you (?:may|might) also|also like|other models?|more models?|"
     r"compare|comparison|alternatives?|trending|popular|recommended|recently viewed|"
-    r"see also|explore more|more from)\b", re.I)
+    r"see also|explore more|more from|earlier|older|previous)\b", re.I)
+_INVISIBLE_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _MONEY = re.compile(r"(?:US\$|[$€£¥₹]|\b(?:USD|EUR|GBP)\b)\s*\d|\d[\d.,]*\s*(?:€|\b(?:USD|EUR)\b)")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?")
 
@@ -28,6 +30,7 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?")
 def prune(body: LexborNode) -> None:
     """Removes controls, scripts, sections about other models and items linking to other
     models with prices; writes each `<time datetime>` as its machine-readable date."""
+    _drop_invisible(body)
     for node in body.css(_DROP):
         node.remove()
     for node in body.css("time[datetime]"):
@@ -50,6 +53,39 @@ def prune(body: LexborNode) -> None:
                 else None
         if first is not None and first.tag == "a" and _MONEY.search(_text(item)):
             item.remove()  # "<a>other-model</a> $0.30 in · $1.20 out": another model
+
+
+def _drop_invisible(body: LexborNode) -> None:
+    """Removes what a reader does not see: `hidden` elements, inline `display:none`, tab
+    panels whose tab is not the selected one, and entries beside the one the `h1` heads
+    (older posts of a changelog, other articles of a feed)."""
+    for node in body.css("[hidden], [style]"):
+        if node.attributes.get("hidden") is not None or "hidden" in node.attributes or (
+                _INVISIBLE_STYLE.search(node.attributes.get("style") or "")):
+            node.remove()
+    selected = {(tab.attributes.get("aria-controls") or "").strip()
+                for tab in body.css("[role='tab']")
+                if (tab.attributes.get("aria-selected") or "").lower() == "true"}
+    for panel in body.css("[role='tabpanel']"):
+        ident = (panel.attributes.get("id") or "").strip()
+        if selected and ident not in selected:
+            panel.remove()
+    h1 = body.css_first("h1")
+    article = _ancestor(h1, "article") if h1 is not None else None
+    if article is not None:
+        for other in body.css("article"):
+            if other.mem_id != article.mem_id and _ancestor(other, "article") is None and (
+                    _ancestor(article, "article") is None) and other.css_first("h1") is None:
+                other.remove()
+
+
+def _ancestor(node: LexborNode, tag: str) -> LexborNode | None:
+    parent = node.parent
+    while parent is not None:
+        if parent.tag == tag:
+            return parent
+        parent = parent.parent
+    return None
 
 
 def _drop_section(heading: LexborNode) -> None:
@@ -87,7 +123,8 @@ def clean_name(text: str) -> str:
         text = text.split(" / ")[1]
     stripped = re.sub(r"\s+(?:[-–—:|·]\s*)?(?:api\s+)?(?:(?:token\s+)?(?:pricing|prices?|costs?)"
                       r"(?:\s+(?:calculator|estimator|and\s+(?:specs|limits)))?|calculator|"
-                      r"specs|specifications|model card|overview|details)$", "", text, flags=re.I)
+                      r"specs|specifications|model card|overview|details|compared|comparison|"
+                      r"vs\.?\s.*|versus\s.*)$", "", text, flags=re.I)
     return stripped or text
 
 
