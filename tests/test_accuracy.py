@@ -334,7 +334,8 @@ def blind_summary(tallies: dict[str, Tally]) -> str:
 
 
 def test_generated_fixtures_are_current() -> None:
-    for script in ("make_corpus.py", "make_blind_corpus.py", "make_blind_corpus_2.py"):
+    for script in ("make_corpus.py", "make_blind_corpus.py", "make_blind_corpus_2.py",
+                   "make_blind_corpus_3.py"):
         spec = importlib.util.spec_from_file_location(script[:-3], FIXTURES / script)
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)

@@ -153,7 +153,7 @@ context_length: 131072
     <p>Input costs $1.50 per million tokens; output is billed at $6 per million tokens.</p>""")
     assert (rec.name, rec.source_model_id, rec.author, rec.context_length) == (
         "Orca 2", "whalelab/orca-2", "whalelab", "131072")
-    assert rec.methods["source_model_id"] == "code"
+    assert rec.methods["source_model_id"] == "pre"
     assert amounts(rec) == {"input": ("1.5", "USD"), "output": ("6", "USD")}
 
 
@@ -270,3 +270,122 @@ def test_exact_context_beats_an_abbreviation() -> None:
     rec = one("""<h1>Orca 2</h1><p>ID: orca-2</p><ul><li>128K context</li></ul>
     <p>Input: $1 / 1M tokens</p><p>Context window: 131,072 tokens</p>""")
     assert rec.context_length == "131,072 tokens"
+
+
+# --------------------------------------------------------------------------- more layouts
+
+
+def test_highlighted_row_of_a_table_of_offerings() -> None:
+    rec = one("""<h1>Orca 2 <span>on Pods</span></h1><table>
+    <tr><th>Host</th><th>Model</th><th>Input ($/1M tokens)</th><th>Context</th></tr>
+    <tr><td>Cloudy</td><td>Whale 1<br><code>whale-1</code></td><td>0.90</td><td>8,000</td></tr>
+    <tr class="is-highlighted"><td>Pods <em>(you are here)</em></td>
+    <td><b>Orca 2</b><br><code>pods/orca-2</code></td><td>0.30</td><td>32,000</td></tr></table>""")
+    assert (rec.name, rec.source_model_id, rec.provider, rec.context_length) == (
+        "Orca 2", "pods/orca-2", "Pods", "32,000")
+    assert amounts(rec) == {"input": ("0.3", "USD")} and rec.methods["price.input"] == "row"
+
+
+def test_row_naming_the_page_model_when_none_is_marked() -> None:
+    rec = one("""<h1>Orca 2</h1><p><code>orca-2</code></p><table><tr><th>Model</th>
+    <th>Output per 1K tokens (EUR)</th>
+    </tr><tr><td>whale-1</td><td>0.002</td></tr><tr><td>orca-3</td><td>0.001</td></tr>
+    <tr><td>Orca 2</td><td>0.0005</td></tr><tr><td>kraken</td><td>0.003</td></tr></table>""")
+    assert amounts(rec) == {"output": ("0.5", "EUR")}
+
+
+def test_questions_and_answers_name_their_field() -> None:
+    rec = one("""<h1>Orca 2: FAQ</h1>
+    <details><summary>What is Orca 2?</summary><p>A model by Whalelab. Call it with the model
+    ID <code>orca-2</code>.</p></details>
+    <details><summary>How much does Orca 2 cost?</summary><p>You pay $0.002 for every 1,000
+    input tokens and $0.006 for every 1,000 output tokens.</p></details>
+    <dl><dt>How long can a prompt be?</dt><dd>Orca 2 reads up to 64K tokens of context.</dd>
+    <dt>Is there a monthly fee?</dt><dd>No, but input credit packs start at $10.</dd></dl>
+    <h3>When was Orca 2 released?</h3><p>Whalelab released it on 3 March 2025.</p>
+    <h3>Since when can I use it here?</h3><p>It has been available here since 2025-04-01.</p>""")
+    assert (rec.name, rec.source_model_id, rec.context_length) == ("Orca 2", "orca-2", "64K")
+    assert (rec.release_date, rec.date_added) == ("3 March 2025", "2025-04-01")
+    assert rec.methods["release_date"] == "faq" and rec.methods["price.input"] == "faq"
+    assert amounts(rec) == {"input": ("2", "USD"), "output": ("6", "USD")}
+
+
+def test_visually_hidden_table_beats_chart_labels() -> None:
+    html = """<h1>Orca 2</h1><p>orca-2</p><svg><text>USD per 1M tokens</text>
+    <g><text>$9.00</text><text>Input</text></g><g><text>$2.00</text><text>Output</text></g>
+    </svg>{table}"""
+    table = ('<table class="sr-only"><tr><th>Type</th><th>Price</th></tr><tr><th>Input</th>'
+             "<td>$1.00 per 1M tokens</td></tr></table>")
+    rec = one(html.format(table=table))
+    assert rec.source_model_id == "orca-2" and rec.methods["source_model_id"] == "subheading"
+    assert amounts(rec) == {"input": ("1", "USD"), "output": ("2", "USD")}
+    assert rec.methods["price.output"] == "chart"
+    assert amounts(one(html.format(table="")))["input"] == ("9", "USD")
+
+
+def test_command_output_in_pre() -> None:
+    rec = one("""<h1><code>pods models show</code></h1><pre><code>$ pods models list
+Prices in USD per 1M tokens
+ID          INPUT   OUTPUT
+whale-1      0.90     2.00
+orca-2       0.30     1.20
+
+$ pods models show orca-2
+Name          Orca 2
+ID            orca-2
+Owned by      whalelab
+Context       32,000 tokens
+Released      2025-03-03
+
+Pricing (EUR per 1K tok)
+  input       0.0003
+  cache read  $0.0001
+</code></pre>""")
+    assert (rec.name, rec.source_model_id, rec.author, rec.release_date) == (
+        "Orca 2", "orca-2", "whalelab", "2025-03-03")
+    assert rec.methods["name"] == "pre"
+    assert amounts(rec) == {"input": ("0.3", "EUR"), "cache_read": ("0.1", "USD")}
+
+
+@pytest.mark.parametrize(("lang", "released"), [("de", "2024-11-05"), ("en", "05.11.2024")])
+def test_german_labels_numbers_and_dates(lang: str, released: str) -> None:
+    html = f"""<html lang="{lang}"><body><h1>Orca 2</h1><ul>
+    <li><span>Modell-ID:</span> <code>orca-2</code></li><li><span>Entwickler:</span> Whalelab</li>
+    <li><span>Anbieter:</span> Pods</li><li><span>Kontextfenster:</span> 1.048.576 Token</li>
+    <li><span>Veröffentlicht:</span> 05.11.2024</li>
+    <li><span>Bei uns verfügbar seit:</span> 5. Dezember 2024</li></ul>
+    <table><tr><th>Art</th><th>Preis</th></tr><tr><td>Eingabe</td><td>1,25 $ pro 1 Mio. Token</td>
+    </tr><tr><td>Cache-Schreibvorgang</td><td>0,0025 € pro 1.000 Token</td></tr></table></body>"""
+    [rec] = extract_generic_html(URL, html).offerings
+    assert (rec.author, rec.provider, rec.release_date) == ("Whalelab", "Pods", released)
+    if lang == "de":
+        assert (rec.context_length, rec.date_added) == ("1048576 tokens", "2024-12-05")
+        assert amounts(rec) == {"input": ("1.25", "USD"), "cache_write": ("2.5", "EUR")}
+    else:  # a day-month order only the page language settles stays ambiguous
+        assert "release_date" in {f.field for f in normalise([rec]).findings}
+
+
+def test_french_labels_and_dates() -> None:
+    html = """<html lang="fr"><body><h1>Orca 2</h1><dl><dt>Identifiant du modèle</dt>
+    <dd>orca-2</dd><dt>Fenêtre de contexte</dt><dd>202 752 jetons</dd><dt>Date de sortie</dt>
+    <dd>1er janvier 2025</dd><dt>Disponible chez nous depuis</dt><dd>13/03/2025</dd>
+    <dt>Sortie</dt><dd>0,29 € par million de jetons</dd><dt>Entrée en cache</dt>
+    <dd>0,0001 USD les 1 000 jetons</dd></dl></body>"""
+    [rec] = extract_generic_html(URL, html).offerings
+    assert (rec.context_length, rec.release_date, rec.date_added) == (
+        "202752 tokens", "2025-01-01", "2025-03-13")
+    assert amounts(rec) == {"output": ("0.29", "EUR"), "cache_read": ("0.1", "USD")}
+
+
+def test_footnotes_and_retrieval_dates() -> None:
+    rec = one("""<h1>Orca 2</h1><p>ID: orca-2</p><dl><dt>Input<sup>1</sup></dt>
+    <dd>$3.00[1] / 1M tokens</dd><dt>Output</dt><dd>$6.00<sup>[2]</sup> / 1M tokens</dd></dl>
+    <ol><li>Released prices page, retrieved on March 3, 2025.</li></ol>""")
+    assert amounts(rec) == {"input": ("3", "USD"), "output": ("6", "USD")}
+    assert rec.release_date is None
+
+
+def test_model_page_gate_needs_a_name_and_a_price_or_a_code_id() -> None:
+    rec = one("<h1>Orca 2</h1><p>Call it with the model ID <code>pods/orca-2</code>.</p>")
+    assert (rec.name, rec.source_model_id) == ("Orca 2", "pods/orca-2")
+    assert extract_generic_html(URL, "<h1>Orca 2</h1><p>A fine model.</p>").offerings == []

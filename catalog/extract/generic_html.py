@@ -11,21 +11,37 @@ how much they can be trusted; each field is taken from the first that states it:
    the same vocabulary in `itemprop` attributes is read as `microdata`;
 2. label/value pairs: `dl` (`<dt>`/`<dd>` anywhere), `table` (a label cell beside its value;
    a header row over one data row; or a row per component, its first cell the label and the
-   other cells, a separate unit column included, the value), `text` ("Label: value" lines),
-   `pairs` (a short label element followed by its value element, a unit element after the
-   value joining it), `heading` (an `<h2>`-`<h6>` followed by its value), `aria` (a
-   container named by `aria-label` holding its value last) and `code` (`key: value` front
-   matter in a code block, the `model` an API snippet calls);
+   other cells, a separate unit column included, the value), `row` (in a table of several
+   offerings, the row marked as the page's own - `aria-current`, a current / selected /
+   highlighted class, a "This page" note, all in bold - or naming the page's model, read
+   with the header cells as labels), `pre` (key/value lines of front matter or command
+   output, a heading line such as "Pricing (USD per 1M tok)" giving the unit below it),
+   `faq` (a question naming a field - "How much does X cost?", "When was X released?" -
+   over its answer; answers about billing in general are dropped), `text` ("Label: value"
+   lines), `pairs` (a short label element followed by its value element, a unit element
+   after the value joining it), `heading` (an `<h2>`-`<h6>` followed by its value), `aria` (a
+   container named by `aria-label` holding its value last) and `code` (the `model` an API
+   snippet calls);
 3. `prose`: prices in sentences, each attached to the component its own words name ("$3
    per million input tokens") or else the nearest one named before it ("Input is billed at
    $3 per million tokens and output at $15"), and dates ("added to Acme on May 2, 2025");
-   `byline`: who made and who serves the model ("A model by Acme · Served by Cloudy").
+   `byline`: who made and who serves the model ("A model by Acme · Served by Cloudy");
+4. `chart`: the bars of an SVG chart ("Input" / "$5.00"), only where nothing else says it.
+
+Labels in German, French, Spanish, Italian and Portuguese are read as their English
+equivalents, and on pages in those languages (`<html lang>`) amounts with decimal commas,
+"1 Mio." / "1 000 jetons" units and day-first dates are read as such (`localized`).
+Footnote markers ("$3.00[1]", `<sup>2</sup>`) are no part of a value. An identifier right
+under the `h1` (`subheading`) or introduced in a sentence as the model ID ("call it with the
+model ID <code>x</code>") is the model ID.
 
 The name falls back to `h1` and then the page `title`, without "Org / " or "pricing"-like
-words about the page. A currency the page states once ("Prices in EUR", OpenGraph
-`product:price:currency`) goes to prices that name none. `RawOffering.methods` says which
-method produced each field. A page that names no model, or names one without a model ID
-or a price, yields links only: most pages of a site are not model pages.
+words about the page; an `h1` ending in an element "on Pods" names the provider, and so does
+a title "Model - Pods" when nothing else does. A currency the page states once ("Prices in
+EUR", OpenGraph `product:price:currency`) goes to prices that name none.
+`RawOffering.methods` says which method produced each field. A model page has a name and
+a price or a model ID stated as one (not a stray "ID:" line); any other page yields links
+only: most pages of a site are not model pages.
 """
 
 from __future__ import annotations
@@ -41,6 +57,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from catalog.extract.api_json import json_pairs
 from catalog.extract.html_prune import clean_name, prune
+from catalog.extract.localized import DAY_FIRST_LANGS, english_amount, english_label, iso_date
 from catalog.extract.records import Extracted, RawFinding, RawOffering, RawPrice
 
 SOURCE_FORMAT = "generic_html"
@@ -66,7 +83,8 @@ for _field, _names in {
                  "api provider", "platform", "available on", "offered by", "seller"],
     "author": ["author", "creator", "created by", "developer", "developed by", "made by",
                "organization", "organisation", "publisher", "model creator", "lab", "maker",
-               "trained by", "brand", "manufacturer", "company", "by"],
+               "trained by", "brand", "manufacturer", "company", "by", "owned by", "owner",
+               "vendor", "family"],
     "context_length": ["context", "context length", "context window", "context size",
                        "max context", "maximum context", "context limit", "max context length",
                        "context tokens", "input context", "token limit", "context window size"],
@@ -82,7 +100,7 @@ for _field, _names in {
         _FIELD_LABELS[_name] = _field
 
 _LABEL_LINE = re.compile(
-    r"^\s*([A-Za-z][A-Za-z0-9 ()/&.,'’-]{0,48}?)\s*(?:[:：]|\s[—–]|\s-)\s+(\S.{0,300})$")
+    r"^\s*([^\W\d_][\w ()/&.,'’-]{0,48}?)\s*(?:[:：]|\s[—–]|\s-)\s+(\S.{0,300})$")
 # "Input $0.075 / 1M tokens": a price right after its label, no separator
 _LABEL_PRICE = re.compile(
     r"^\s*([A-Za-z][a-zA-Z-]*(?:\s[A-Za-z][a-zA-Z-]*)?(?:\s*\([^)]{0,30}\))?)\s+"
@@ -107,6 +125,11 @@ _CODES = ("USD", "EUR", "GBP", "JPY", "CNY", "INR", "CAD", "AUD", "CHF")
 _CURRENCY_NOTE = re.compile(r"\b(?i:currency|prices?\s+(?:are\s+)?(?:shown\s+|quoted\s+)?in"
                             r"(?:\s+[a-z]+)?)\s*[:(]?\s*(" + "|".join(_CODES) + r")\b")
 _UNIT_START = re.compile(r"^(?:/|per\b|each\b|for (?:each|every)\b)", re.I)
+_PROMPT = re.compile(r"^\s*(?:[$#>%]|PS>|C:\\\S*>)\s+\S")  # "$ tool models show orca-2"
+# "Input      0.30": a label and a value in two columns, apart by two spaces or more
+_ALIGNED_LINE = re.compile(r"^\s{0,8}([A-Za-z][\w.()/-]*(?: [\w.()/-]+){0,4})\s{2,}"
+                           r"(\S+(?: \S+)*)\s*$")
+_CURRENCIES = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP"}
 _YAML_LINE = re.compile(r"^\s{0,4}([A-Za-z][\w .-]{0,40}?)\s*:\s+(\S.{0,200})$")
 _API_MODEL = re.compile(r"""["']?\bmodel(?:_?id|Id)?["']?\s*[:=]\s*["']([\w.:/@+-]{2,120})["']""")
 _ID_LIKE = re.compile(r"^@?[A-Za-z0-9][\w.:/@+-]*$")
@@ -183,6 +206,8 @@ class _Reader:
         self.tier_prices: list[RawPrice] = []
         self.page_name = ""  # the model the page heading names
         self.abbrev_context = ""  # "128K context": used when no exact count is stated
+        self.localized = False  # the page language writes decimal commas ("de", "fr")
+        self.day_first = False  # ... and numeric dates day first ("20.11.2024")
 
     def finding(self, field: str, kind: str, detail: str) -> None:
         self.out.findings.append(RawFinding(url=self.url, field=field, kind=kind, detail=detail))
@@ -204,18 +229,27 @@ class _Reader:
             self.finding("page", "empty", "the page is empty")
             return
         tree = LexborHTMLParser(html.replace("\x00", "\ufffd"))
+        root = tree.css_first("html")
+        lang = ((root.attributes.get("lang") or "") if root is not None else "").lower()
+        self.day_first = lang in DAY_FIRST_LANGS or lang[:2] in DAY_FIRST_LANGS
+        self.localized = self.day_first and not lang.startswith("en")
         self.read_links(tree)
         for node in tree.css("script[type*='ld+json' i]"):
             self.read_jsonld(node.text(deep=True) or "")
         body = tree.body
+        charts: list[tuple[str, str]] = []
         if body is not None:
             self.read_copy_buttons(body)
             prune(body)
+            charts = _chart_pairs(body)
             self.read_heading(body)
             self.read_microdata(body)
             self.read_json(body)
             self.read_dl(body)
             self.read_tables(body)
+            self.read_pre(body)
+            self.read_qa(body)
+            self.read_code_mentions(body)
             self.read_text_lines(body)
             self.read_badges(body)
             self.read_pairs(body)
@@ -224,6 +258,8 @@ class _Reader:
             self.read_patterns(body)
             self.read_bylines(body)
             self.read_prose_dates(body)
+        for label, value in charts:  # what a chart draws, when nothing else states it
+            self.label_value(label, value, "chart")
         self.read_fallbacks(tree)
         if "context_length" not in self.fields and self.abbrev_context:
             self.put("context_length", self.abbrev_context, "abbrev")
@@ -249,6 +285,12 @@ class _Reader:
         if h1 is None:
             return
         text = _text(h1)
+        last = list(_children(h1))[-1:]
+        where = _WHERE.match(_text(last[0])) if last and text.endswith(_text(last[0])) else None
+        if where and text != _text(last[0]):  # "Orca 2 <span>on Pods</span>": name, provider
+            text = text[:-len(_text(last[0]))].strip(" ·-–—|")
+            self.put("name", clean_name(text), "h1")
+            self.put("provider", where["who"], "h1")
         m = _ANNOUNCED.match(text) or _INTRODUCING.match(text)
         self.page_name = m["name"].strip(" '\"“”") if m else clean_name(text)
         if m:
@@ -268,6 +310,9 @@ class _Reader:
         code = sub.css_first("code") if sub is not None and sub.tag in ("p", "div") else None
         if code is not None and _ID_LIKE.match(_text(code)) and len(_text(sub)) < 200:
             self.put("source_model_id", _text(code), "code")
+        elif sub is not None and sub.tag in ("p", "div", "span", "small", "code", "kbd", "samp"
+                                             ) and _is_leafish(sub) and _looks_like_id(_text(sub)):
+            self.put("source_model_id", _text(sub), "subheading")  # an ID under the name
 
     # -- links -------------------------------------------------------------------------
 
@@ -409,7 +454,7 @@ class _Reader:
             text = _text(node)
             if not text or len(text) > 240:
                 continue
-            m = _SERVED_BY.search(text)
+            m = _SERVED_BY.search(text) or _ON_WHO.search(text)
             if m:
                 self.put("provider", re.sub(r"\s+API$", "",
                                             m["who"].strip()), "byline")
@@ -421,16 +466,23 @@ class _Reader:
 
     def label_value(self, label: str, value: str, method: str) -> bool:
         """Records one label/value pair; True when the label meant something."""
-        label = " ".join(label.replace("_", " ").split()).strip(" :：-–")
+        label = _FOOTNOTE.sub("", " ".join(label.replace("_", " ").split())).strip(" :：-–")
         value = re.split(r"\s+[·•|]\s+", " ".join(value.split()))[0]
+        value = _MARKER.sub("", _FOOTNOTE.sub("", value)).strip()
         if not label or not value or len(label) > 60:
             return False
+        if self.localized or not (_price_label(label) or _FIELD_LABELS.get(_norm_label(label))
+                                  or _field_by_prefix(_norm_label(label))):
+            label = english_label(label) or label  # "Kontextfenster", "Entrée en cache"
+        if self.localized:  # "1,25 $ pro 1 Mio. Token", "1.048.576 Token"
+            value = english_amount(value)
         cents = re.fullmatch(r"(\d+(?:\.\d+)?)\s*¢", value)
         if cents:  # "0.004¢" in a column of cents
             value = f"${Decimal(cents[1]) / 100}"
         currency = _LABEL_CURRENCY.search(label)
-        if currency is not None and _BARE_NUMBER.match(value):
-            value = f"{currency.group(0)}{value}"  # "Input ($/1M tokens)" over "0.30"
+        if currency is not None and _BARE_NUMBER.match(value):  # "Input ($/1M)" over "0.30"
+            code = currency.group(0)
+            value = f"{code} {value}" if code.isalpha() else f"{code}{value}"
         if _is_price(value):
             unit = _UNIT_PHRASE.search(label)
             if unit is not None and not _HAS_UNIT.search(value):
@@ -452,8 +504,14 @@ class _Reader:
             field = "source_model_id"
         if field == "source_model_id" and not _ID_LIKE.match(value):
             return False
-        if field in ("date_added", "release_date") and not re.search(r"\d", value):
-            return False
+        if field in ("date_added", "release_date"):
+            if not re.search(r"\d", value):
+                return False
+            where = re.match(r"(?:on|at|in)\s+(?!the\b|our\b|this\b)([A-Z]\S*(?: \S+){0,3})"
+                             r"\s+since$", label)
+            if where:  # "On Pods since": the platform serving the model
+                self.put("provider", re.sub(r"['’]s$", "", where[1]), method)
+            value = iso_date(value, self.day_first) or value  # "5. September 2025"
         self.put(field, value, method)
         return True
 
@@ -517,6 +575,11 @@ class _Reader:
                     if len(row) == len(header):
                         self.label_value(row[0], row[column], "column")
                 continue
+            own = self.own_row(rows[1:], len(header)) if header is not None and len(
+                cells) > 2 and _names_fields(header) else None
+            if header is not None and own is not None:  # offerings side by side: own row
+                self.read_row(header, own)
+                continue
             if header is not None and len(cells) == 2 and len(cells[1]) == len(header) > 2:
                 for label, value in zip(header, cells[1], strict=True):
                     self.label_value(label, value, "table")
@@ -534,6 +597,34 @@ class _Reader:
             for row in cells[1:] if header is not None else cells:
                 if len(row) >= 2:
                     self.label_value(row[0] + unit, row[1], "table")
+
+    def own_row(self, rows: list[LexborNode], width: int) -> LexborNode | None:
+        """The row of a table of offerings that is the page's own: the one marked current /
+        selected / highlighted ("This page", `aria-current`, all in bold), else the one that
+        names the page's heading, model ID or URL slug."""
+        rows = [r for r in rows if len(_cells(r)) == width]
+        marked = [r for r in rows if _is_marked(r)]
+        if len(marked) == 1:
+            return marked[0]
+        names = {_norm_name(self.page_name), _norm_name(self.fields.get("source_model_id", "")),
+                 _norm_name(unquote(urlsplit(self.url).path.rstrip("/").rsplit("/", 1)[-1]))}
+        names.discard("")
+        named = [r for r in rows if any(_norm_name(t) in names for c in _cells(r)
+                                        for t in [_text(c), *(_text(k) for k in c.css("code"))])]
+        return named[0] if len(named) == 1 else None
+
+    def read_row(self, header: list[str], row: LexborNode) -> None:
+        """One row read with the header cells as its labels; a cell holding a name and a
+        model ID in code type ("Orca 2 <br><code>orca-2</code>") gives both."""
+        for label, cell in zip(header, _cells(row), strict=False):
+            value = _text(cell)
+            for code in cell.css("code"):
+                ident = _text(code)
+                if _is_code_id(ident) and ident != value:
+                    self.put("source_model_id", ident, "row")
+                    head, _, tail = value.rpartition(ident)
+                    value = f"{head} {tail}"
+            self.label_value(label, value, "row")
 
     def own_column(self, header_row: LexborNode) -> int | None:
         """The column of a comparison table that is the page's own model: its header cell
@@ -606,6 +697,65 @@ class _Reader:
                 method = "heading" if node.tag in ("h2", "h3", "h4", "h5", "h6") else "pairs"
                 self.label_value(label, value, method)
 
+    def read_qa(self, body: LexborNode) -> None:
+        """Questions and answers (`<details><summary>`, `<dt>`/`<dd>`, a heading ending in
+        "?" over its answer): a question that names a field ("How much does Orca 2 cost?",
+        "How large is the context window?", "When was it released?", "Since when is it
+        available?") has the value in its answer. Answers about billing in general
+        (fees, top-ups, failed requests) are dropped: their amounts are no model prices."""
+        for question, answer in _questions(body):
+            kind = _question_kind(question)
+            text = " ".join(_text(n) for n in answer)
+            if kind == "billing":
+                for node in answer:
+                    node.remove()
+                continue
+            if kind == "price":
+                for node in answer:
+                    for block in [node, *node.css("p, li, dd, td, div, span")]:
+                        if _is_leafish(block):
+                            for sentence in _SENTENCE_END.split(_text(block)):
+                                self.read_sentence_prices(sentence, "faq")
+            elif kind == "context_length":
+                text = text.replace(self.page_name, " ") if self.page_name else text
+                m = _ANSWER_TOKENS.search(text) or _ANSWER_COUNT.search(text)
+                if m:
+                    self.put("context_length", m["n"].replace(" ", ""), "faq")
+            elif kind in ("release_date", "date_added"):
+                date = self.find_date(text)
+                if date:
+                    self.put(kind, date, "faq")
+            elif kind == "source_model_id":
+                code = next((c for n in answer for c in n.css("code") if _ID_LIKE.match(
+                    _text(c))), None)
+                if code is not None:
+                    self.put("source_model_id", _text(code), "faq")
+
+    def find_date(self, text: str) -> str | None:
+        """The first date `text` states, English or localized ("5. September 2025")."""
+        m = re.search(_DATE, text)
+        if m:
+            return m["date"]
+        for m in _LOCAL_DATE.finditer(text):
+            iso = iso_date(m.group(0), self.day_first)
+            if iso:
+                return iso
+        return None
+
+    def read_code_mentions(self, body: LexborNode) -> None:
+        """An identifier in code type that a sentence introduces as the model ID ("call it
+        with the model ID <code>orca-2</code>", "API name: <code>orca-2</code>")."""
+        for code in body.css("code, kbd, samp"):
+            parent = code.parent
+            if parent is None or parent.tag == "pre" or not _is_code_id(_text(code)):
+                continue
+            before, sibling = "", code.prev
+            while sibling is not None and len(before) < 60:
+                before = (sibling.text(deep=True) or "") + before
+                sibling = sibling.prev
+            if _ID_INTRO.search(" ".join(before.split())[-60:]):
+                self.put("source_model_id", _text(code), "code")
+
     def read_aria(self, body: LexborNode) -> None:
         """A container named by `aria-label` ("Context window") holding its value last."""
         for node in body.css("[aria-label]"):
@@ -614,18 +764,46 @@ class _Reader:
             if len(kids) >= 2 and len(label) <= 48 and _is_leafish(kids[-1]):
                 self.label_value(label, _text(kids[-1]), "aria")
 
-    def read_code(self, body: LexborNode) -> None:
-        """Code blocks: "key: value" front matter, and the model an API snippet calls."""
+    def read_pre(self, body: LexborNode) -> None:
+        """Plain-text key/value blocks in code type: front matter ("model_id: orca-2") and
+        command output with aligned columns ("Input      0.30"). A line that is only a
+        heading ("Pricing (USD per 1M tok)") gives its currency and unit to the bare amounts
+        below it, up to a blank line or the next command ("$ tool models show orca-2").
+        Lines of more than two columns are a table of many models and are skipped."""
         for node in body.css("pre, code"):
             if node.tag == "code" and node.parent is not None and node.parent.tag == "pre":
                 continue
             text = node.text(deep=True) or ""
             if "\n" not in text.strip() and node.tag == "code":
                 continue
+            currency, unit = "", ""
             for line in text.splitlines():
-                m = _YAML_LINE.match(line)
-                if m:
-                    self.label_value(m[1], m[2].strip().strip("'\""), "code")
+                if not line.strip() or _PROMPT.match(line):
+                    currency, unit = "", ""
+                    continue
+                m = _ALIGNED_LINE.match(line) or _YAML_LINE.match(line)
+                if m is None:
+                    code = _LABEL_CURRENCY.search(line)
+                    found = _UNIT_PHRASE.search(line)
+                    if (code or found) and len(line) <= 80:  # "Prices in EUR per 1K tokens"
+                        currency = _CURRENCIES.get(code.group(0), code.group(0)) if code else ""
+                        unit = found.group(0) if found else ""
+                    continue
+                label, value = m[1].strip(), m[2].strip().strip("'\"")
+                if (currency or unit) and _price_label(label) and re.fullmatch(
+                        r"[$€£]?\d[\d,]*(?:\.\d+)?", value):
+                    own = value[0] in "$€£"  # the amount's own currency comes first
+                    value = f"{value} {'' if own else currency} {unit}"
+                self.label_value(label, value, "pre")
+
+    def read_code(self, body: LexborNode) -> None:
+        """Code blocks: the model an API snippet calls."""
+        for node in body.css("pre, code"):
+            if node.tag == "code" and node.parent is not None and node.parent.tag == "pre":
+                continue
+            text = node.text(deep=True) or ""
+            if "\n" not in text.strip() and node.tag == "code":
+                continue
             m = _API_MODEL.search(text)
             if m:
                 self.label_value("model id", m[1], "code")
@@ -642,7 +820,7 @@ class _Reader:
             for sentence in _SENTENCE_END.split(_text(block)):
                 self.read_sentence_prices(sentence)
 
-    def read_sentence_prices(self, sentence: str) -> None:
+    def read_sentence_prices(self, sentence: str, method: str = "prose") -> None:
         starts = [m.start() for m in _MONEY_START.finditer(sentence)]
         starts = sorted(starts + [m.start() for m in _FREE_WORD.finditer(sentence)])
         done = 0
@@ -657,7 +835,7 @@ class _Reader:
             label = _price_label(segment) or _price_label(clause) or _nearest_component(before)
             if label in ("input", "output", "cache_read", "cache_write", "image", "call",
                          "reasoning"):
-                self.put_price(label, segment.rstrip(".").strip(), "prose")
+                self.put_price(label, segment.rstrip(".").strip(), method)
 
     def read_prose_dates(self, body: LexborNode) -> None:
         """ "This model was added to Acme on May 2, 2025", "Available since 2025-05-02",
@@ -688,8 +866,13 @@ class _Reader:
         h1 = tree.css_first("h1")
         self.put("name", clean_name(_text(h1)) if h1 is not None else None, "h1")
         title = _meta(tree, "og:title") or _text(tree.css_first("title"))
+        parts = re.split(r"\s+[|–—·-]\s+", title or "")
         if title:
-            self.put("name", clean_name(re.split(r"\s+[|–—·-]\s+", title)[0]), "title")
+            self.put("name", clean_name(parts[0]), "title")
+        if len(parts) > 1 and not _SITE_WORDS.search(parts[-1]) and _norm_name(
+                clean_name(parts[0])) in (
+                _norm_name(self.fields.get("name", "")), _norm_name(self.page_name)):
+            self.put("provider", parts[-1], "title")  # "Orca 2 | Pods": the site sells it
         self.put("description", _meta(tree, "description"), "meta")
         self.put("currency", _meta(tree, "product:price:currency") or _meta(
             tree, "og:price:currency"), "meta")
@@ -704,8 +887,7 @@ class _Reader:
         if not has_id and all(m == "prose" for _, m in self.prices.values()):
             return  # prices in prose under a heading: an article, not a model page
         if self.methods.get("name") in ("h1", "title") and not self.prices and (
-                self.methods.get("source_model_id") not in (
-                    "jsonld", "dl", "table", "column", "json", "copy")):
+                self.methods.get("source_model_id") in _WEAK_ID_METHODS):
             return  # a heading and a stray "ID:" line do not make a model page
         slug = unquote(urlsplit(self.url).path.rstrip("/").rsplit("/", 1)[-1])
         if not has_id and _ID_LIKE.match(slug) and _norm_name(slug) == _norm_name(
@@ -733,6 +915,129 @@ class _Reader:
         ))
 
 
+_QUESTION_KINDS = [  # (pattern on a question, what its answer states); first match wins
+    (r"\b(?:fees?|top-?ups?|minimum|failed|errors?|refunds?|invoices?|credits?|subscriptions?|"
+     r"plans?|taxe?s?|vat|discounts?|free tier|trial|payment|pay(?:ing)? with|billing cycle)\b",
+     "billing"),
+    (r"\bcontext\b|how many tokens|token limit|how long can (?:a|the|my) (?:prompt|input)|"
+     r"kontext|contexte|contexto|contesto",
+     "context_length"),
+    (r"\b(?:model id|identifier|api name|slug|which id|what id)\b|\bcall it\b", "source_model_id"),
+    (r"\b(?:released?|launch(?:ed)?|publish(?:ed)?|came out|come out|announced)\b|"
+     r"veröffentlicht|publié|sorti|lanzad|rilasciat|lançad", "release_date"),
+    (r"since when|\b(?:available|added|listed|use it|use this model|access it)\b|seit wann|"
+     r"depuis quand|desde cu[aá]ndo|da quando|disponible|verfügbar", "date_added"),
+    (r"\b(?:how much|cost|costs|price|prices|pricing|priced|charged?|billed|pay|cheaper|"
+     r"expensive)\b|kostet|preis|co[uû]te|prix|cuesta|precio|costa|prezzo|custa|preço", "price"),
+]
+_ANSWER_COUNT = re.compile(r"(?<![\d.,])(?P<n>\d+(?:\.\d+)?\s?[KkMm]\b|\d{1,3}(?:[, \u00a0]\d{3})+|"
+                           r"\d{3,})"
+                           r"(?![\d.,]\d)")
+_ANSWER_TOKENS = re.compile(_ANSWER_COUNT.pattern + r"(?=\s*(?:-\s*)?(?:tokens?\b|of context))",
+                            re.I)
+_LOCAL_DATE = re.compile(r"\b\d{1,2}(?:\.|er|º)?\s+(?:de\s+)?[^\W\d_]{3,10}\.?\s+(?:de\s+)?\d{4}\b"
+                         r"|\b\d{1,2}[./-]\d{1,2}[./-]\d{4}\b")
+_ID_INTRO = re.compile(r"\b(?:model\s+)?(?:id|identifier|slug|api\s+name|model\s+name|"
+                       r"model\s+string|model\s+code)\s*(?:is|:|=)?\s*$", re.I)
+
+
+def _question_kind(question: str) -> str | None:
+    for pattern, kind in _QUESTION_KINDS:
+        if re.search(pattern, question, re.I):
+            return kind
+    return None
+
+
+def _questions(body: LexborNode) -> list[tuple[str, list[LexborNode]]]:
+    """(question, answer nodes) of `<details>`, `<dt>`/`<dd>` and heading Q&A blocks."""
+    found: list[tuple[str, list[LexborNode]]] = []
+    for details in body.css("details"):
+        summary = details.css_first("summary")
+        if summary is not None:
+            found.append((_text(summary), [c for c in _children(details) if c.tag != "summary"]))
+    for dt in body.css("dt, h2, h3, h4, h5, h6"):
+        question = _text(dt)
+        if not question.endswith("?") or len(question) > 200:
+            continue
+        answer: list[LexborNode] = []
+        node = _next_element(dt)
+        while node is not None and node.tag not in ("dt", "h1", "h2", "h3", "h4", "h5", "h6",
+                                                     "details", "section", "article"):
+            answer.append(node)
+            if node.tag == "dd":
+                break
+            node = _next_element(node)
+        if answer:
+            found.append((question, answer))
+    return found
+
+
+# a title ending that names a site about models, not a platform serving them
+_SITE_WORDS = re.compile(r"\b(?:docs?|documentation|help|blog|wiki|reference|guides?|faq|news|"
+                         r"catalog(?:ue)?|directory|index|hub|compare|database)\b|wiki\b", re.I)
+_WHERE = re.compile(r"^(?:on|at|via|bei|chez|en|su|em|sur)\s+(?P<who>\S.{0,60})$", re.I)
+
+
+def _chart_pairs(body: LexborNode) -> list[tuple[str, str]]:
+    """(label, value) of the bars of SVG charts, which are then removed: a group of one
+    label text and one price text ("Input", "$5.00"), the unit and currency the chart
+    states once ("USD per 1M tokens") added. Chart labels come after every other source:
+    an accessible table or list beside the chart says the same in words."""
+    pairs: list[tuple[str, str]] = []
+    for svg in body.css("svg"):
+        texts = [_text(t) for t in svg.css("text")]
+        unit = next((m.group(0) for t in texts if (m := _UNIT_PHRASE.search(t))), "")
+        code = next((m.group(0) for t in texts if not _is_price(t) and (
+            m := _LABEL_CURRENCY.search(t))), "")
+        for group in svg.css("g"):
+            words = [_text(t) for t in group.css("text")]
+            prices = [w for w in words if _is_price(w) or _BARE_NUMBER.match(w)]
+            labels = [w for w in words if w not in prices]
+            if len(prices) == 1 and len(labels) == 1:
+                value = prices[0]
+                if _BARE_NUMBER.match(value) and code:
+                    value = f"{code} {value}"
+                if unit and not _HAS_UNIT.search(value):
+                    value = f"{value} {unit}"
+                pairs.append((labels[0], value))
+        svg.remove()
+    return pairs
+
+
+def _is_code_id(text: str) -> bool:
+    """An identifier in code type: one token, or "Org Name/model" (an owner with a space)."""
+    return bool(_ID_LIKE.match(text) or re.fullmatch(r"[\w.:@+-]+(?: [\w.:@+-]+){0,2}/[\w.:/@+-]+",
+                                                      text))
+
+
+def _looks_like_id(text: str) -> bool:
+    """ "claude-opus-4-6", "org/model-7b": one token with the punctuation of a model ID."""
+    return bool(_ID_LIKE.match(text)) and 3 <= len(text) <= 120 and bool(
+        re.search(r"[-/_.:]", text)) and bool(re.search(r"[a-z]", text))
+
+
+def _cells(row: LexborNode) -> list[LexborNode]:
+    return [c for c in _children(row) if c.tag in ("th", "td")]
+
+
+_MARK_CLASS = re.compile(r"current|selected|active|highlight|\bhi\b|--hi\b|is-own|\bown\b", re.I)
+
+
+def _is_marked(row: LexborNode) -> bool:
+    """True for a table row marked as the page's own: `aria-current` / `aria-selected`, a
+    class saying current / selected / highlighted, a "This page" / "You are here" note, or
+    every cell in bold."""
+    if row.attributes.get("aria-current") not in (None, "false") or (
+            row.attributes.get("aria-selected") == "true") or _MARK_CLASS.search(
+            row.attributes.get("class") or ""):
+        return True
+    if _MARKER.search(_text(row)):
+        return True
+    cells = [c for c in _cells(row) if _text(c)]
+    return bool(cells) and all(
+        any(_text(b) == _text(c) for b in c.css("strong, b")) for c in cells)
+
+
 def _names_fields(labels: list[str]) -> bool:
     """True when header cells are field labels ("Input ($/1M)", "Context window"), not the
     names of a row's parts ("Price", "Unit", "Value")."""
@@ -750,6 +1055,11 @@ def _nearest_component(text: str) -> str | None:
     return best[1] if best else None
 
 
+# sources of a model ID that alone do not make a heading a model page
+_WEAK_ID_METHODS = (None, "text", "pairs", "aria", "heading", "prose", "url")
+_FOOTNOTE = re.compile(r"\s*\[(?:\d{1,2}|[a-z*†‡]|note\s*\d+)\]|[¹²³⁴⁵⁶⁷⁸⁹⁰†‡]+")
+_MARKER = re.compile(r"\s*(?:[(\[](?:this page|you are here|this model|current|selected|you)"
+                     r"[)\]]|\b(?:this page|you are here|you(?:'re| are) viewing)\b)", re.I)
 _FREE_WORD = re.compile(r"\bfree(?= of charge\b|[.,;]|$)", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
@@ -771,17 +1081,21 @@ def _itemprop_value(node: LexborNode) -> str:
     return _text(node)
 
 
-_WHO_WORD = r"[A-Z0-9][\w&'’-]*(?:\.[\w&'’-]+)*"  # "Pod.AI", not "Pods." ending a sentence
-_WHO = rf"(?P<who>{_WHO_WORD}(?:\s+{_WHO_WORD}){{0,3}})"
+_WHO_WORD = r"[A-Z0-9][\w&'’-]*(?:[.:][\w&'’-]+)*"  # "Pod.AI", not "Pods." ending a sentence
+_WHO = rf"(?P<who>{_WHO_WORD}(?:\s+{_WHO_WORD}){{0,3}}(?:\s+\([A-Z][\w .&-]{{0,24}}\))?)"
 _SERVED_BY = re.compile(r"\b(?i:hosted|served|available|running|runs|deployed|offered)\s+"
                         r"(?i:on|by|via|at|through)\s+(?:this platform by\s+|the\s+)?" + _WHO)
+_ON_WHO = re.compile(r"\b(?:On|At|Via)\s+" + _WHO.replace("[A-Z0-9]", "[A-Za-z0-9]", 1)
+                     + r",?\s+you\s+(?:can\s+)?(?:call|use|run|"
+                     r"access|reach|find|get)\b")
 _MADE_BY = re.compile(r"(?:^|\b(?i:developed|made|created|built|trained|released|published|"
                       r"model|models)\s+)(?i:by)\s+" + _WHO.replace("[A-Z0-9]", "[A-Za-z0-9]", 1))
 _MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?")
 _DATE = (r"(?P<date>\d{4}-\d{2}-\d{2}|" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|"
          r"\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+\d{4})")
 _PROSE_DATE = re.compile(r"\b(?P<verb>added|listed|available\s+(?:since|from)|launched|released)"
-                         r"\b(?:[^.;]|\.(?!\s)){0,60}?\b" + _DATE, re.I)
+                         r"\b(?:(?!retriev|accessed|checked|updated|fetched)[^.;]|\.(?!\s)){0,60}?\b"
+                         + _DATE, re.I)
 
 
 _ANNOUNCED = re.compile(

@@ -24,6 +24,7 @@ DECOY_HEADING = re.compile(
     r"see also|explore more|more from|earlier|older|previous)\b", re.I)
 _INVISIBLE_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _MONEY = re.compile(r"(?:US\$|[$€£¥₹]|\b(?:USD|EUR|GBP)\b)\s*\d|\d[\d.,]*\s*(?:€|\b(?:USD|EUR)\b)")
+_FOOTNOTE_MARK = re.compile(r"\[?(?:\d{1,2}|[a-z]|[*†‡§]{1,3})\]?|\[(?:note\s*)?\d{1,2}\]")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?")
 
 
@@ -33,6 +34,10 @@ def prune(body: LexborNode) -> None:
     _drop_invisible(body)
     for node in body.css(_DROP):
         node.remove()
+    for node in body.css("sup"):  # footnote markers: "$3.00<sup>[1]</sup>"
+        before = (node.prev.text(deep=True) or "") if node.prev is not None else ""
+        if _FOOTNOTE_MARK.fullmatch(_text(node)) and not before.endswith("10"):
+            node.remove()
     for node in body.css("time[datetime]"):
         m = _ISO_DATE.match((node.attributes.get("datetime") or "").strip())
         if m:
@@ -121,9 +126,12 @@ def clean_name(text: str) -> str:
     text = " ".join(text.split())
     if text.count(" / ") == 1:
         text = text.split(" / ")[1]
-    stripped = re.sub(r"\s+(?:[-–—:|·]\s*)?(?:api\s+)?(?:(?:token\s+)?(?:pricing|prices?|costs?)"
+    stripped = re.sub(r"(?:\s*[:|]\s*|\s+(?:[-–—·]\s*)?)(?:api\s+)?"
+                      r"(?:(?:token\s+)?(?:pricing|prices?|costs?)"
                       r"(?:\s+(?:calculator|estimator|and\s+(?:specs|limits)))?|calculator|"
                       r"specs|specifications|model card|overview|details|compared|comparison|"
+                      r"(?:frequently asked questions|faqs?|questions(?: and answers)?|q&a)"
+                      r"(?:\s+(?:and|&)\s+answers)?|"
                       r"vs\.?\s.*|versus\s.*)$", "", text, flags=re.I)
     return stripped or text
 
