@@ -14,6 +14,7 @@ absent facts included (absent must stay unknown).
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import sys
@@ -42,6 +43,22 @@ FIELDS = ("name", "source_model_id", "provider", "author", *(f"price.{c}" for c 
           "currency", "date_added", "release_date", "context_length", "tiers", "title", "links")
 UNSEEN_LAYOUTS = ("cards", "columns", "microdata")
 TARGET = Decimal("0.99")
+# The newest blind set: written after the fallback's sources were frozen at these hashes and
+# measured once; nothing in the fallback has been written against it. It is scored and
+# printed but kept out of the 99% total, which covers the pages the extractors were
+# written or corrected against. Changing a frozen source makes the set no longer blind:
+# test_the_blind_set_is_still_blind then fails until a new blind set is written.
+STILL_BLIND = "generic-blind-4"
+FROZEN = {
+    "catalog/extract/generic_html.py":
+        "86685e1c6555c574f8bd26217ec6ec371c5b198dfb962923a75b5d3da3bc1661",
+    "catalog/extract/html_prune.py":
+        "cc199d5df69651caa285f6598a7e9d001e7ac9ef6c867b9e98c88e448451a505",
+    "catalog/extract/api_json.py":
+        "c9fe63373c97dad72b791dc1828cc1ada043cbbece97fc30d6bb112dece1e581",
+    "catalog/extract/localized.py":
+        "4cc0f8d033d3370e3a4598f1fb2ca063b61c35f05f9d14bf9732886a725ddbd8",
+}
 
 
 @dataclass
@@ -284,13 +301,15 @@ def blind_tallies() -> dict[str, Tally]:
 
 
 @cache
-def full_tally() -> Tally:
+def full_tally(blind: bool = False) -> Tally:
+    """The whole corpus; the still-blind set only with `blind`."""
     tally = Tally()
     truth = fixture_truth()
     score_mirror(tally)
     score_openrouter(tally, truth)
     score_generic(tally, truth)
-    score_generic(tally, blind_truth())
+    score_generic(tally, {name: t for name, t in blind_truth().items()
+                          if blind or not name.startswith(STILL_BLIND + "/")})
     return tally
 
 
@@ -300,6 +319,9 @@ def full_tally() -> Tally:
 def test_corpus_field_accuracy_is_at_least_99_percent() -> None:
     tally = full_tally()
     print("\n" + tally.table())
+    everything = full_tally(blind=True)
+    ok, n = everything.total()
+    print(f"\nwith the still-blind set {STILL_BLIND}: {ok} / {n} = {100 * ok / n:.2f}%")
     assert sum(tally.pages.values()) >= 300
     ok, n = tally.total()
     misses = "\n".join(tally.misses[:40])
@@ -333,9 +355,17 @@ def blind_summary(tallies: dict[str, Tally]) -> str:
     return "\n".join(lines)
 
 
+def test_the_blind_set_is_still_blind() -> None:
+    """The fallback's sources are those the still-blind set was measured against."""
+    changed = [path for path, digest in FROZEN.items()
+               if hashlib.sha256((ROOT / path).read_bytes()).hexdigest() != digest]
+    assert changed == [], (f"{changed} changed since {STILL_BLIND} was measured: it is no "
+                           "longer blind; write a new blind set and record its first reading")
+
+
 def test_generated_fixtures_are_current() -> None:
     for script in ("make_corpus.py", "make_blind_corpus.py", "make_blind_corpus_2.py",
-                   "make_blind_corpus_3.py"):
+                   "make_blind_corpus_3.py", "make_blind_corpus_4.py"):
         spec = importlib.util.spec_from_file_location(script[:-3], FIXTURES / script)
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
