@@ -3,7 +3,9 @@
 One SQLite file in WAL mode holds the raw crawl (`runs`, `pages`, `frontier`) and
 the normalised catalog (`models`, `offerings`, `prices`, `related`, `findings`).
 Prices are history: a row is closed (`valid_to_run`) and a new one opened only
-when a value changes.
+when a value changes. A price is keyed by (component, min_prompt_tokens): NULL
+`min_prompt_tokens` is the base price, a number a context tier (the price from that many
+prompt tokens up). "The" price of a component is always the base price.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ import sqlite_utils
 from catalog.errors import CatalogError
 from catalog.normalise.records import Finding, Offering
 
-SCHEMA_VERSION = 3  # 2: frontier.outcome/attempts, extracts; 3: model identity, aliases
+SCHEMA_VERSION = 4  # 2: frontier.outcome/attempts, extracts; 3: model identity, aliases;
+#                    4: prices.min_prompt_tokens (context tiers)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -92,7 +95,7 @@ CREATE TABLE IF NOT EXISTS offerings (
     md_url TEXT,
     llms_url TEXT,
     date_added TEXT,
-    release_date TEXT,
+    release_date TEXT,           -- YYYY-MM-DD, or YYYY-MM when only the month is known
     context_length INTEGER,
     modalities TEXT NOT NULL DEFAULT '[]',
     sources TEXT NOT NULL DEFAULT '[]',
@@ -119,7 +122,8 @@ CREATE TABLE IF NOT EXISTS prices (
     amount TEXT NOT NULL,        -- decimal text, never a float
     currency TEXT NOT NULL,
     valid_from_run INTEGER NOT NULL,
-    valid_to_run INTEGER
+    valid_to_run INTEGER,
+    min_prompt_tokens INTEGER    -- a context tier: applies from this prompt size; NULL = base
 );
 CREATE INDEX IF NOT EXISTS prices_offering ON prices (offering_id, component);
 CREATE TABLE IF NOT EXISTS related (
@@ -146,7 +150,9 @@ _ADDED_COLUMNS = [("frontier", "outcome", "TEXT"),
                   # how an offering's model was resolved: rule, confidence, evidence (JSON)
                   ("offerings", "model_rule", "TEXT"),
                   ("offerings", "model_confidence", "REAL"),
-                  ("offerings", "model_evidence", "TEXT NOT NULL DEFAULT '[]'")]
+                  ("offerings", "model_evidence", "TEXT NOT NULL DEFAULT '[]'"),
+                  # context-tier prices (schema 4); older rows are base prices
+                  ("prices", "min_prompt_tokens", "INTEGER")]
 
 
 def now_iso() -> str:
@@ -365,16 +371,22 @@ class Store:
 
     def record_fetch(self, run_id: int, result: FetchResult,
                      discovered: Iterable[tuple[str, str, int, str | None]] = (),
-                     extract: tuple[str, str, str] | None = None) -> str:
+                     extract: tuple[str, str, str] | None = None, *,
+                     commit: bool = True) -> str:
         """Stores one fetch result, the URLs it led to and the (sha256, extractor, data) of
-        its extraction, in one transaction.
+        its extraction, all or nothing, and commits. With `commit=False` the transaction
+        stays open for more results (a crawl commits them in batches: cheaper than one
+        commit per page) until `commit()`.
 
         Returns "new", "changed", "unchanged", "not_modified" or "failed". A failure keeps
         the last good copy of the page and only records the error (the crawler may still
         pass the URLs that copy links to).
         """
         conn = self.db.conn
-        conn.execute("BEGIN IMMEDIATE")
+        began = not conn.in_transaction
+        if began:
+            conn.execute("BEGIN IMMEDIATE")
+        conn.execute("SAVEPOINT record_fetch")
         try:
             outcome = self._record_fetch(run_id, result)
             state, reason = ("failed", result.error) if outcome == "failed" else ("done", None)
@@ -385,11 +397,21 @@ class Store:
             if extract is not None:
                 conn.execute("INSERT OR REPLACE INTO extracts VALUES (?, ?, ?, ?)",
                              (result.url, *extract))
-            conn.execute("COMMIT")
+            conn.execute("RELEASE record_fetch")
         except BaseException:
-            conn.execute("ROLLBACK")
+            conn.execute("ROLLBACK TO record_fetch")
+            conn.execute("RELEASE record_fetch")
+            if began and commit:
+                conn.execute("ROLLBACK")
             raise
+        if commit:
+            conn.execute("COMMIT")
         return outcome
+
+    def commit(self) -> None:
+        """Commits the fetch results that `record_fetch(commit=False)` left open."""
+        if self.db.conn.in_transaction:
+            self.db.conn.execute("COMMIT")
 
     def _record_fetch(self, run_id: int, r: FetchResult) -> str:
         conn = self.db.conn
@@ -525,7 +547,7 @@ class Store:
             "description": off.description, "url": off.url, "md_url": off.md_url,
             "llms_url": off.llms_url,
             "date_added": off.date_added.isoformat() if off.date_added else None,
-            "release_date": off.release_date.isoformat() if off.release_date else None,
+            "release_date": off.release_date,
             "context_length": off.context_length, "modalities": json.dumps(list(off.modalities)),
             "sources": json.dumps(sorted(off.sources)),
         }
@@ -556,25 +578,30 @@ class Store:
         return "changed" if changed else "unchanged"
 
     def _version_prices(self, run_id: int, oid: str, off: Offering) -> bool:
+        """Versions the offering's base and context-tier prices, each keyed by (component,
+        min_prompt_tokens): a change closes only that key's row. Returns whether any changed."""
         conn = self.db.conn
-        current = {r[0]: (r[1], r[2], r[3]) for r in conn.execute(
-            "SELECT component, unit, amount, currency FROM prices "
+        current = {(r[0], r[4]): (r[1], r[2], r[3]) for r in conn.execute(
+            "SELECT component, unit, amount, currency, min_prompt_tokens FROM prices "
             "WHERE offering_id = ? AND valid_to_run IS NULL", (oid,))}
-        new = {p.component: (p.unit, _dec_text(p.amount), p.currency) for p in off.prices}
+        new = {(p.component, p.min_prompt_tokens): (p.unit, _dec_text(p.amount), p.currency)
+               for p in (*off.prices, *off.tier_prices)}
         changed = False
-        for comp in set(current) | set(new):
-            if current.get(comp) == new.get(comp):
+        for key in sorted(set(current) | set(new), key=lambda k: (k[0], k[1] or 0)):
+            if current.get(key) == new.get(key):
                 continue
             changed = True
-            if comp in current:
+            comp, tier = key
+            if key in current:
                 conn.execute("UPDATE prices SET valid_to_run = ? WHERE offering_id = ? AND "
-                             "component = ? AND valid_to_run IS NULL", (run_id, oid, comp))
-            if comp in new:
-                unit, amount, currency = new[comp]
+                             "component = ? AND min_prompt_tokens IS ? AND valid_to_run IS NULL",
+                             (run_id, oid, comp, tier))
+            if key in new:
+                unit, amount, currency = new[key]
                 conn.execute(
                     "INSERT INTO prices (offering_id, component, unit, amount, currency, "
-                    "valid_from_run) VALUES (?,?,?,?,?,?)",
-                    (oid, comp, unit, amount, currency, run_id))
+                    "valid_from_run, min_prompt_tokens) VALUES (?,?,?,?,?,?,?)",
+                    (oid, comp, unit, amount, currency, run_id, tier))
         return changed
 
     def _resolve_related(self) -> None:
@@ -587,14 +614,23 @@ class Store:
     # -- reading the catalog --------------------------------------------------
 
     def offerings(self, include_removed: bool = False) -> list[dict[str, Any]]:
-        """Returns every offering as a dict with `prices` (component -> Decimal),
-        `currency`, `related_urls` and decoded `modalities`, ordered by model then URL."""
+        """Returns every offering as a dict with `prices` (component -> Decimal, base
+        prices only), `currency` (of the base prices), `tier_prices` (context tiers: dicts of
+        `component`, `unit`, `amount` as Decimal, `currency`, `min_prompt_tokens`, by
+        component then tier), `related_urls` and decoded `modalities`, ordered by model
+        then URL."""
         where = "" if include_removed else "WHERE status = 'active'"
         rows = self._dicts(f"SELECT * FROM offerings {where} ORDER BY model_id, url")
         prices: dict[str, list[dict[str, Any]]] = {}
-        for p in self._dicts("SELECT offering_id, component, unit, amount, currency FROM prices "
-                             "WHERE valid_to_run IS NULL ORDER BY offering_id, component"):
-            prices.setdefault(p["offering_id"], []).append(p)
+        tiers: dict[str, list[dict[str, Any]]] = {}
+        for p in self._dicts("SELECT offering_id, component, unit, amount, currency, "
+                             "min_prompt_tokens FROM prices WHERE valid_to_run IS NULL "
+                             "ORDER BY offering_id, component, min_prompt_tokens"):
+            if p["min_prompt_tokens"] is None:
+                prices.setdefault(p["offering_id"], []).append(p)
+            else:
+                tiers.setdefault(p.pop("offering_id"), []).append(
+                    {**p, "amount": Decimal(p["amount"])})
         related: dict[str, list[str]] = {}
         for r in self.db.conn.execute(
                 "SELECT offering_id, related_url FROM related ORDER BY offering_id, related_url"):
@@ -610,30 +646,36 @@ class Store:
             row["currency"] = currencies[0] if len(currencies) == 1 else (
                 None if not currencies else "/".join(currencies))
             row["related_urls"] = related.get(row["id"], [])
+            row["tier_prices"] = tiers.get(row["id"], [])
         return rows
 
     def offering_prices(self) -> list[dict[str, Any]]:
         """Returns every active offering with what pricing it needs, in one query: `id`,
         `model_id`, `name`, `author`, `provider`, `catalog`, `url`, `context_length`,
-        `modalities`, `prices` and `currency` as `offerings` has them, in its order."""
+        `modalities`, `prices`, `currency` and `tier_prices` as `offerings` has them, in
+        its order."""
         out: list[dict[str, Any]] = []
         last: dict[str, Any] = {"id": None}
         currencies: set[str] = set()
         for (oid, model_id, name, author, provider, catalog, url, context, modalities,
-             component, amount, currency) in self.db.conn.execute(
+             component, unit, amount, currency, tier) in self.db.conn.execute(
                 "SELECT o.id, o.model_id, o.name, o.author, o.provider, o.catalog, o.url, "
-                "o.context_length, o.modalities, p.component, p.amount, p.currency "
-                "FROM offerings o LEFT JOIN prices p ON p.offering_id = o.id "
-                "AND p.valid_to_run IS NULL WHERE o.status = 'active' "
-                "ORDER BY o.model_id, o.url, p.component"):
+                "o.context_length, o.modalities, p.component, p.unit, p.amount, p.currency, "
+                "p.min_prompt_tokens FROM offerings o LEFT JOIN prices p "
+                "ON p.offering_id = o.id AND p.valid_to_run IS NULL WHERE o.status = 'active' "
+                "ORDER BY o.model_id, o.url, p.component, p.min_prompt_tokens"):
             if oid != last["id"]:
                 currencies = set()
                 last = {"id": oid, "model_id": model_id, "name": name, "author": author,
                         "provider": provider, "catalog": catalog, "url": url,
                         "context_length": context, "modalities": json.loads(modalities),
-                        "prices": {}, "currency": None}
+                        "prices": {}, "currency": None, "tier_prices": []}
                 out.append(last)
-            if component is not None:
+            if tier is not None:
+                last["tier_prices"].append({"component": component, "unit": unit,
+                                            "amount": Decimal(amount), "currency": currency,
+                                            "min_prompt_tokens": tier})
+            elif component is not None:
                 last["prices"][component] = Decimal(amount)
                 currencies.add(currency)
                 last["currency"] = "/".join(sorted(currencies))
@@ -641,11 +683,12 @@ class Store:
 
     def open_prices(self) -> dict[str, dict[str, tuple[Decimal, str]]]:
         """Returns offering URL -> component -> (amount, currency) of the prices in force,
-        which are the previous run's until this run's catalog is saved."""
+        which are the previous run's until this run's catalog is saved (base prices only)."""
         out: dict[str, dict[str, tuple[Decimal, str]]] = {}
         for url, component, amount, currency in self.db.conn.execute(
                 "SELECT o.url, p.component, p.amount, p.currency FROM prices p "
-                "JOIN offerings o ON o.id = p.offering_id WHERE p.valid_to_run IS NULL"):
+                "JOIN offerings o ON o.id = p.offering_id WHERE p.valid_to_run IS NULL "
+                "AND p.min_prompt_tokens IS NULL"):
             out.setdefault(url, {})[component] = (Decimal(amount), currency)
         return out
 
@@ -667,13 +710,17 @@ class Store:
     def related_edges(self) -> list[dict[str, Any]]:
         return self._dicts("SELECT * FROM related ORDER BY offering_id, related_url")
 
-    def price_history(self) -> list[dict[str, Any]]:
-        """Returns every price version with its run dates, oldest first."""
+    def price_history(self, tiers: bool = False) -> list[dict[str, Any]]:
+        """Returns every base price version with its run dates, oldest first; with `tiers`,
+        context-tier versions too (`min_prompt_tokens` set), each after its component's
+        base versions."""
+        where = "" if tiers else "WHERE p.min_prompt_tokens IS NULL "
         return self._dicts(
             "SELECT p.*, r1.started_at AS valid_from, r2.started_at AS valid_to FROM prices p "
             "LEFT JOIN runs r1 ON r1.id = p.valid_from_run "
-            "LEFT JOIN runs r2 ON r2.id = p.valid_to_run "
-            "ORDER BY p.offering_id, p.component, p.valid_from_run")
+            "LEFT JOIN runs r2 ON r2.id = p.valid_to_run " + where +
+            "ORDER BY p.offering_id, p.component, coalesce(p.min_prompt_tokens, 0), "
+            "p.valid_from_run")
 
     def findings(self, run_id: int | None = None) -> list[dict[str, Any]]:
         """Returns the findings of `run_id` (default: the latest finished run)."""
@@ -696,7 +743,8 @@ class Store:
 
     def changes(self, after_run: int, upto_run: int) -> dict[str, list[dict[str, Any]]]:
         """Returns what changed in runs after `after_run` up to `upto_run`: new and removed
-        offerings, and price changes (old and new amount per component)."""
+        offerings, and base price changes (old and new amount per component; context tiers
+        are not listed)."""
         new = self._dicts(
             "SELECT id, model_id, provider, url, first_seen_run AS run_id FROM offerings "
             "WHERE first_seen_run > ? AND first_seen_run <= ? ORDER BY model_id, url",
@@ -711,7 +759,9 @@ class Store:
             "FROM prices p JOIN offerings o ON o.id = p.offering_id "
             "LEFT JOIN prices old ON old.offering_id = p.offering_id "
             "AND old.component = p.component AND old.valid_to_run = p.valid_from_run "
+            "AND old.min_prompt_tokens IS NULL "
             "WHERE p.valid_from_run > ? AND p.valid_from_run <= ? AND o.first_seen_run <= ? "
+            "AND p.min_prompt_tokens IS NULL "
             "ORDER BY o.model_id, o.url, p.component", (after_run, upto_run, after_run))
         return {"new": new, "removed": removed, "prices": prices}
 

@@ -328,7 +328,8 @@ def expected_ranking(db_path: Path) -> list[tuple[Decimal, str, str]]:
         rows = conn.execute(
             "SELECT o.id, o.model_id, o.url, p.component, p.amount, p.currency "
             "FROM offerings o JOIN prices p ON p.offering_id = o.id "
-            "WHERE o.status = 'active' AND p.valid_to_run IS NULL").fetchall()
+            "WHERE o.status = 'active' AND p.valid_to_run IS NULL "
+            "AND p.min_prompt_tokens IS NULL").fetchall()  # base prices, not context tiers
     offers: dict[str, dict[str, Any]] = {}
     for oid, model_id, url, component, amount, currency in rows:
         o = offers.setdefault(oid, {"model_id": model_id, "url": url, "prices": {},
@@ -377,5 +378,5 @@ def test_cost_on_the_demo_catalog(crawled_mirror: CrawledMirror) -> None:
 
 def test_the_lean_read_matches_the_full_one(store: Store) -> None:
     keys = ["id", "model_id", "name", "author", "provider", "catalog", "url",
-            "context_length", "modalities", "prices", "currency"]
+            "context_length", "modalities", "prices", "currency", "tier_prices"]
     assert store.offering_prices() == [{k: o[k] for k in keys} for o in store.offerings()]

@@ -140,8 +140,46 @@ def test_free_and_absent() -> None:
 
 
 def test_dates_that_are_not_days() -> None:
-    result = normalise([rec(date_added="03/04/2026", release_date="June 2025")])
+    result = normalise([rec(date_added="03/04/2026", release_date="June")])
     [off] = result.offerings
     assert off.date_added is None and off.release_date is None
     assert sorted((f.field, f.kind) for f in result.findings) == [
         ("date_added", "ambiguous_date"), ("release_date", "imprecise_date")]
+
+
+def test_a_month_only_release_date_is_kept_as_a_month_without_a_finding() -> None:
+    result = normalise([rec(date_added="June 2025", release_date="June 2025")])
+    [off] = result.offerings
+    assert off.release_date == "2025-06"  # as precise as stated: no day is invented
+    assert off.date_added is None  # when the catalog listed it is always a day
+    assert [(f.field, f.kind) for f in result.findings] == [("date_added", "imprecise_date")]
+    [off] = normalise([rec(release_date="2024-05")]).offerings
+    assert off.release_date == "2024-05"
+
+
+def test_context_tiers_are_kept_apart_and_noted_only_without_a_base_price() -> None:
+    tiered = rec(prices=[RawPrice(label="input", text="$1 / 1M tokens"),
+                         RawPrice(label="input", text="$2 / 1M tokens", min_prompt_tokens=128000),
+                         RawPrice(label="output", text="$8 / 1M tokens",
+                                  min_prompt_tokens=128000)])
+    result = normalise([tiered])
+    [off] = result.offerings
+    assert [(p.component, p.amount) for p in off.prices] == [("input", Decimal(1))]
+    assert [(p.component, p.amount, p.min_prompt_tokens) for p in off.tier_prices] == [
+        ("input", Decimal(2), 128000), ("output", Decimal(8), 128000)]
+    assert [(f.field, f.kind) for f in result.findings] == [
+        ("price.output", "tier_without_base")]
+
+
+def test_an_offering_read_by_the_generic_fallback_says_how_each_field_was_read() -> None:
+    page = b"""<!DOCTYPE html><html><head><title>Orbit 2 - Nimbus</title></head><body>
+    <h1>Orbit 2</h1><dl><dt>Model ID</dt><dd><code>orbit-2</code></dd>
+    <dt>Input</dt><dd>$0.50 / 1M tokens</dd><dt>Output</dt><dd>$1.50 / 1M tokens</dd></dl>
+    </body></html>"""
+    url = "https://nimbus.example/models/orbit-2"
+    result = normalise(extract_page(url, "text/html", page).offerings)
+    assert [o.source_model_id for o in result.offerings] == ["orbit-2"]
+    found = [f for f in result.findings if f.kind == "generic_fallback"]
+    assert len(found) == 1 and found[0].url == url
+    assert "price.input from dl" in found[0].detail
+    assert "source_model_id from dl" in found[0].detail

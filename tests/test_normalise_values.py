@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from catalog.normalise.dates import AmbiguousDate, ImpreciseDate, parse_date
+from catalog.normalise.dates import (
+    AmbiguousDate,
+    ImpreciseDate,
+    month_label,
+    parse_date,
+    parse_release_date,
+)
 from catalog.normalise.ids import canonical_model_id
 from catalog.normalise.prices import ParsedPrice, format_price, parse_price
 
@@ -231,3 +237,62 @@ def test_numeric_dates_are_never_guessed(a: int, b: int, year: int) -> None:
                         "%a, %d %b %Y", "%Y/%m/%d", "%b. %d, %Y", "%d-%b-%Y"]))
 def test_more_date_forms_round_trip(day: dt.date, fmt: str) -> None:
     assert parse_date(day.strftime(fmt)) == day
+
+
+# -- release dates: a day or a month ------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2024-05", "2024-05"),
+    ("2024/5", "2024-05"),
+    ("05/2024", "2024-05"),
+    ("May 2024", "2024-05"),
+    ("may 2024", "2024-05"),
+    ("Sept. 2024", "2024-09"),
+    ("2024 December", "2024-12"),
+    ("2024-05-13", "2024-05-13"),
+    ("May 13, 2024", "2024-05-13"),
+])
+def test_parse_release_date(text: str, expected: str) -> None:
+    assert parse_release_date(text) == expected
+
+
+@pytest.mark.parametrize(("text", "error"), [
+    ("May", ImpreciseDate), ("13 May", ImpreciseDate), ("03/04/2026", AmbiguousDate),
+    ("2024", ValueError), ("2024-13", ValueError), ("00/2024", ValueError),
+    ("soon", ValueError), ("", ValueError),
+])
+def test_release_dates_that_are_refused(text: str, error: type[Exception]) -> None:
+    with pytest.raises(error):
+        parse_release_date(text)
+
+
+def test_a_month_is_still_not_a_day() -> None:
+    """`parse_date` (date_added) keeps refusing a month: only release dates keep months."""
+    for text in ("2024-05", "May 2024"):
+        with pytest.raises(ValueError):
+            parse_date(text)
+
+
+_MONTHS = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 12, 31))
+
+
+@given(_MONTHS, st.sampled_from(["%Y-%m", "%Y/%m", "%m/%Y", "%B %Y", "%b %Y", "%b. %Y",
+                                 "%Y %B"]))
+def test_month_forms_round_trip(day: dt.date, fmt: str) -> None:
+    """Every month-only form parses to YYYY-MM and shows as "Month YYYY"; no day appears."""
+    iso = parse_release_date(day.strftime(fmt))
+    assert iso == f"{day.year:04d}-{day.month:02d}"
+    assert month_label(iso) == day.strftime("%B %Y").replace(" 0", " ")
+
+
+@given(_MONTHS, st.sampled_from(["%Y-%m-%d", "%B %d, %Y", "%d %b %Y"]))
+def test_release_days_keep_their_day(day: dt.date, fmt: str) -> None:
+    iso = parse_release_date(day.strftime(fmt))
+    assert iso == day.isoformat() and month_label(iso) == iso
+
+
+def test_month_label() -> None:
+    assert [month_label(x) for x in ("2024-05", "2024-12-01", None)] == [
+        "May 2024", "2024-12-01", ""]
+    assert month_label(None, "—") == "—"

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from catalog.extract.records import RawFinding, RawOffering
-from catalog.normalise.dates import AmbiguousDate, ImpreciseDate, parse_date
+from catalog.normalise.dates import AmbiguousDate, ImpreciseDate, parse_date, parse_release_date
 from catalog.normalise.identity import Match, assign_models
 from catalog.normalise.ids import canonical_model_id, slugify
 from catalog.normalise.prices import UNKNOWN_UNIT, parse_price
@@ -128,6 +128,11 @@ def _offering(page_url: str, recs: list[RawOffering], findings: list[Finding]
             if value != values[0][1]:
                 note(field, "twin_disagrees", f"{values[0][0]} says {values[0][1]!r}, "
                      f"{url} says {value!r}", url)
+    for rec in recs:
+        if rec.source_format == "generic_html":  # no extractor knows this layout: say how
+            note("offering", "generic_fallback", "read by the generic HTML fallback: " + (
+                ", ".join(f"{f} from {m}" for f, m in sorted(rec.methods.items())) or
+                "no field"), rec.url)
     source_id = merged.get("source_model_id")
     if not source_id:
         note("source_model_id", "missing", "no model ID on the page; offering skipped")
@@ -143,7 +148,7 @@ def _offering(page_url: str, recs: list[RawOffering], findings: list[Finding]
     _check_chat_prices(prices, recs, note)
     date_added = _date(merged.get("date_added"), "date_added", note)
     release = _date(next((r.release_date for r in recs if r.release_date), None),
-                    "release_date", note)
+                    "release_date", note, parse_release_date)
     related = sorted({link.url for r in recs for link in r.related if link.url != page_url})
     modalities = next((r.modalities for r in recs if r.modalities), [])
     description = next((r.description for r in recs if r.description), None)
@@ -214,11 +219,10 @@ def _prices(recs: list[RawOffering], note: Any) -> tuple[list[Price], list[Price
     _fill_free_currency(found, tiers)
     _check_headline(found, headline, note)
     for (component, min_tokens), tier in sorted(tiers.items()):
-        base = found.get(component)
-        note(f"price.{component}", "context_tier",
-             f"from {min_tokens} prompt tokens: {tier.amount} {tier.currency} {tier.unit} "
-             f"(base {base.amount if base else 'none'} {base.currency if base else ''})".rstrip(),
-             recs[0].url)
+        if component not in found:  # stored, but "the" price of the component is unknown
+            note(f"price.{component}", "tier_without_base",
+                 f"from {min_tokens} prompt tokens: {tier.amount} {tier.currency} "
+                 f"{tier.unit}, but no base {component} price", recs[0].url)
     return [found[c] for c in sorted(found)], [tiers[k] for k in sorted(tiers)]
 
 
@@ -306,11 +310,15 @@ def _modalities(texts: list[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _date(text: str | None, field: str, note: Any) -> Any:
+def _date(text: str | None, field: str, note: Any, parse: Any = parse_date) -> Any:
+    """Returns `parse(text)`, or None with a finding when `text` is no date `parse` takes.
+
+    A release date named only to the month ("2024-05", "May 2024") is kept as such by
+    `parse_release_date`, with no finding: it is as precise as the source, not wrong."""
     if not text:
         return None
     try:
-        return parse_date(text)
+        return parse(text)
     except AmbiguousDate as exc:
         note(field, "ambiguous_date", str(exc))
     except ImpreciseDate as exc:

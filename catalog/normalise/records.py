@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from catalog.normalise.dates import RELEASE_DATE_PATTERN
+
 Component = Literal[
     "input", "output", "cache_read", "cache_write", "reasoning",
     "request", "image", "second", "character",
@@ -61,7 +63,9 @@ class Offering(_Strict):
     md_url: str | None = None
     llms_url: str | None = None
     date_added: dt.date | None = None
-    release_date: dt.date | None = None
+    release_date: str | None = Field(default=None, pattern=RELEASE_DATE_PATTERN)
+    """ISO 8601 to the precision the source states: a day ("2024-05-13") or a month
+    ("2024-05"). Unlike `date_added`, which is always a day."""
     context_length: int | None = None
     modalities: tuple[str, ...] = ()
     prices: tuple[Price, ...] = ()

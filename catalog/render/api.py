@@ -51,7 +51,9 @@ def script_json(doc: Any) -> Markup:
 # -- data for machines ---------------------------------------------------------
 
 def api_model(cat: Catalog, mid: str, base: str) -> dict[str, Any]:
-    """A model with its offerings and exact prices, for `api/models.json`."""
+    """A model with its offerings and exact prices, for `api/models.json`: `prices` are the
+    base prices by component, `tier_prices` the context tiers (`component`, `unit`,
+    `amount`, `currency`, `min_prompt_tokens`); `release_date` is YYYY-MM-DD or YYYY-MM."""
     m = cat.models[mid]
     best = cheapest_offering(cat.by_model[mid])
     return {
@@ -66,6 +68,7 @@ def api_model(cat: Catalog, mid: str, base: str) -> dict[str, Any]:
             "release_date": o["release_date"], "context_length": o["context_length"],
             "modalities": o["modalities"], "currency": o["currency"],
             "prices": o["prices"], "price_units": o["price_units"],
+            "tier_prices": o["tier_prices"],
             "blended_3to1_per_mtok": exports.blended(o["prices"]), "cheapest": o is best,
             "related_urls": o["related_urls"],
         } for o in cat.by_model[mid]],
@@ -74,7 +77,9 @@ def api_model(cat: Catalog, mid: str, base: str) -> dict[str, Any]:
 
 def model_json(cat: Catalog, mid: str, base: str) -> dict[str, Any]:
     """`api/models/<name>.json`: the model as in `api/models.json`, plus every version of
-    every price of its offerings, removed ones included (`valid_to` null: current)."""
+    every base price of its offerings, removed ones included (`valid_to` null: current);
+    current context tiers are each offering's `tier_prices`, their versions in the
+    `history` export."""
     doc = api_model(cat, mid, base)
     history = []
     for off in cat.history_by_model[mid]:

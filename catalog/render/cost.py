@@ -11,7 +11,10 @@ input that hits a prompt cache). Its cost on an offering, in exact `Decimal` USD
 
 Offerings listed only per request are costed `calls * per_request` (their price covers
 the tokens). Cache-write, reasoning, per-image, per-second and per-character prices are
-not part of a token workload; a note says when an offering lists one. An offering is
+not part of a token workload; a note says when an offering lists one. Context tiers
+(dearer prices for requests whose prompt has at least N tokens) are not applied, since a
+workload states no prompt size per request: the base prices are used and a note names the
+smallest tier ("context tiers from 200,000 prompt tokens not applied"). An offering is
 not priced, with the reason, when it lists no price, prices in another currency than
 USD, lacks a price the workload needs, or charges per request and no `calls` is given.
 """
@@ -198,6 +201,9 @@ def _price(off: dict[str, Any], w: Workload) -> Quote | Unpriced:
         return Unpriced(off, "charges per request: give the number of calls (--calls)")
     notes = [f"{_NOT_COSTED[c]} price not included" for c in sorted(prices)
              if c in _NOT_COSTED]
+    tiers = [t["min_prompt_tokens"] for t in off.get("tier_prices") or ()]
+    if tiers:
+        notes.append(f"context tiers from {min(tiers):,} prompt tokens not applied")
     requests = None
     if per_request is not None and w.calls is not None:
         requests = plain_decimal(w.calls * per_request)

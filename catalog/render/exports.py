@@ -7,9 +7,11 @@ of the same database are byte-identical and diffs between exports show real chan
                columns; sorted by model_id, url
     models     one row per canonical model, with the prices of its cheapest offering;
                sorted by model_id
-    prices     one row per current price component; sorted by model_id, url, component
-    history    one row per price version (valid_from / valid_to); sorted by model_id, url,
-               component, valid_from_run
+    prices     one row per current price component, context tiers included
+               (`min_prompt_tokens` set; null = the base price); sorted by model_id, url,
+               component, min_prompt_tokens (base first)
+    history    one row per price version (valid_from / valid_to), tiers included; sorted
+               by model_id, url, component, min_prompt_tokens, valid_from_run
     findings   one row per data-quality finding of the latest finished run; sorted by url,
                field, kind, detail
 
@@ -34,6 +36,7 @@ from typing import IO, Any, Protocol
 
 import simplejson
 
+from catalog.normalise.dates import RELEASE_DATE_PATTERN
 from catalog.store import Store
 
 SCHEMA_VERSION = 1
@@ -47,7 +50,7 @@ COLUMNS = [
     "url", "source_model_id", "model_id", "name", "author", "provider", "catalog",
     "input_usd_per_mtok", "output_usd_per_mtok", "cache_read_usd_per_mtok",
     "cache_write_usd_per_mtok", "per_call_usd", "per_image_usd", "currency",
-    "context_length", "modalities", "date_added", "related_urls",
+    "context_length", "modalities", "date_added", "release_date", "related_urls",
 ]
 #: Comparison columns after the contract columns, with the default 3:1 blend.
 COMPARISON_COLUMNS = [
@@ -61,12 +64,12 @@ MODEL_COLUMNS = [
     "blended_3to1_usd_per_mtok",
 ]
 PRICE_COLUMNS = [
-    "model_id", "provider", "url", "component", "unit", "amount", "currency",
-    "valid_from_run", "valid_from",
+    "model_id", "provider", "url", "component", "min_prompt_tokens", "unit", "amount",
+    "currency", "valid_from_run", "valid_from",
 ]
 HISTORY_COLUMNS = [
-    "model_id", "provider", "url", "status", "component", "unit", "amount", "currency",
-    "valid_from_run", "valid_from", "valid_to_run", "valid_to",
+    "model_id", "provider", "url", "status", "component", "min_prompt_tokens", "unit",
+    "amount", "currency", "valid_from_run", "valid_from", "valid_to_run", "valid_to",
 ]
 FINDING_COLUMNS = [
     "run_id", "url", "offering_url", "model_id", "provider", "field", "kind", "detail",
@@ -209,7 +212,7 @@ class CatalogReads(Protocol):
 
     def models(self) -> list[dict[str, Any]]: ...
 
-    def price_history(self) -> list[dict[str, Any]]: ...
+    def price_history(self, tiers: bool = False) -> list[dict[str, Any]]: ...
 
     def findings(self, run_id: int | None = None) -> list[dict[str, Any]]: ...
 
@@ -236,8 +239,8 @@ class ReadOnce:
     def models(self) -> list[dict[str, Any]]:
         return self._read("models", self._store.models)
 
-    def price_history(self) -> list[dict[str, Any]]:
-        return self._read("history", self._store.price_history)
+    def price_history(self, tiers: bool = False) -> list[dict[str, Any]]:
+        return self._read(f"history-{tiers}", lambda: self._store.price_history(tiers))
 
     def findings(self, run_id: int | None = None) -> list[dict[str, Any]]:
         return self._read(f"findings-{run_id}", lambda: self._store.findings(run_id))
@@ -304,7 +307,7 @@ def offering_rows(store: CatalogReads, filters: Filters | None = None,
         row.update({
             "currency": off["currency"], "context_length": off["context_length"],
             "modalities": off["modalities"], "date_added": off["date_added"],
-            "related_urls": off["related_urls"],
+            "release_date": off["release_date"], "related_urls": off["related_urls"],
             column: blended(prices, weights) if single_currency else None,
             "rank_within_model": None, "cheapest_offering_url": None,
             "pct_above_cheapest": None,
@@ -387,26 +390,28 @@ def price_rows(store: CatalogReads, filters: Filters | None = None,
                models: dict[str, dict[str, Any]] | None = None,
                history: bool = False) -> list[dict[str, Any]]:
     """Returns current price components (or, with `history`, every price version, also
-    of removed offerings) of the offerings passing `filters`."""
+    of removed offerings) of the offerings passing `filters`, context tiers included."""
     offerings = store.offerings(include_removed=history)
     if filters:
         models = {m["id"]: m for m in store.models()} if models is None else models
         offerings = select(offerings, filters, models)
     by_id = {o["id"]: o for o in offerings}
     rows = []
-    for p in store.price_history():
+    for p in store.price_history(tiers=True):
         off = by_id.get(p["offering_id"])
         if off is None or (not history and p["valid_to_run"] is not None):
             continue
         row = {
             "model_id": off["model_id"], "provider": off["provider"], "url": off["url"],
-            "status": off["status"], "component": p["component"], "unit": p["unit"],
+            "status": off["status"], "component": p["component"],
+            "min_prompt_tokens": p["min_prompt_tokens"], "unit": p["unit"],
             "amount": Decimal(p["amount"]), "currency": p["currency"],
             "valid_from_run": p["valid_from_run"], "valid_from": p["valid_from"],
             "valid_to_run": p["valid_to_run"], "valid_to": p["valid_to"],
         }
         rows.append(row)
-    rows.sort(key=lambda r: (r["model_id"], r["url"], r["component"], r["valid_from_run"]))
+    rows.sort(key=lambda r: (r["model_id"], r["url"], r["component"],
+                             r["min_prompt_tokens"] or 0, r["valid_from_run"]))
     return rows
 
 
@@ -485,6 +490,10 @@ _ROW_PROPERTIES: dict[str, dict[str, Any]] = {
         "modalities": _STRINGS,
         "date_added": {**_DATE_OR_NULL,
                        "description": "when the catalog listed it (not a release date)"},
+        "release_date": {
+            "type": ["string", "null"], "pattern": RELEASE_DATE_PATTERN,
+            "description": "when the model was released, as precise as the source states it: "
+                           "YYYY-MM-DD, or YYYY-MM when only the month is known"},
         "related_urls": {"type": "array", "items": _URI},
         "rank_within_model": {
             "type": ["integer", "null"], "minimum": 1,
@@ -514,6 +523,11 @@ _ROW_PROPERTIES: dict[str, dict[str, Any]] = {
         "component": {"type": "string",
                       "description": "input, output, cache_read, cache_write, reasoning, "
                                      "request, image, second or character"},
+        "min_prompt_tokens": {
+            "type": ["integer", "null"], "minimum": 1,
+            "description": "null: the base price; a number: a context-tier price, charged "
+                           "instead of the base price for requests whose prompt has at least "
+                           "this many tokens"},
         "unit": {"type": "string",
                  "description": "per_1m_tokens, per_request, per_image, per_second, "
                                 "per_character"},
@@ -536,8 +550,9 @@ _ROW_PROPERTIES["history"] = {
 _TITLES = {
     "offerings": "catalog pricing export: one row per offering",
     "models": "catalog models export: one row per canonical model, with its cheapest offering",
-    "prices": "catalog prices export: one row per current price component",
-    "history": "catalog price history export: one row per price version",
+    "prices": "catalog prices export: one row per current price component (and context "
+              "tier)",
+    "history": "catalog price history export: one row per price version (and context tier)",
     "findings": "catalog findings export: one row per data-quality finding",
 }
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from catalog.normalise.dates import month_label
 from catalog.normalise.prices import decimal_text
 from catalog.render.exports import blended
 from catalog.render.history import HistoryView, model_history
@@ -125,6 +126,9 @@ class OfferingView:
     date_added: str
     cheapest: bool
     ranked: bool
+    tiers: list[str] = field(default_factory=list)
+    """One line per component with context-tier prices: "Input: $1.25 per 1M tokens; from
+    200,000 prompt tokens: $2.50 per 1M tokens"."""
 
 
 @dataclass(frozen=True)
@@ -157,7 +161,11 @@ class ModelPage:
     modalities: str
     modality_list: list[str]
     context: str
+    released: str
+    """The earliest release date its offerings state ("May 2024", "2024-05-13"), or ""."""
     offerings: list[OfferingView]
+    tiered: list[OfferingView]
+    """The offerings with context-tier prices, in the order of `offerings`."""
     price_columns: list[tuple[str, str, str]]
     cheapest: OfferingView | None
     related: list[LinkView]
@@ -434,12 +442,14 @@ class Catalog:
                    if n < 3 or any(v.prices[c[0]] != DASH for v in views)]
         findings = self._findings(mid)
         json_path = self.model_json_path(mid)
+        releases = sorted(o["release_date"] for o in self.by_model[mid] if o["release_date"])
         return ModelPage(
             id=mid, name=m["name"], author=self.author_link(m["author"], root),
             family=m["family"], description=one_line(m["description"]),
             modalities=", ".join(m["modalities"]) or DASH, modality_list=list(m["modalities"]),
-            context=_tokens(m["context_length"]), offerings=views, price_columns=columns,
-            cheapest=cheapest,
+            context=_tokens(m["context_length"]),
+            released=month_label(releases[0] if releases else None), offerings=views,
+            tiered=[v for v in views if v.tiers], price_columns=columns, cheapest=cheapest,
             related=self._related(mid, root), findings=findings[:MAX_FINDINGS],
             findings_total=len(findings), json_path=json_path,
             json_md=MdSafe(md_destination(json_path)),
@@ -468,7 +478,7 @@ class Catalog:
                     "blended": format_price(blended(prices), cur),
                     "other": "; ".join(other) or DASH},
             context=format_int(off["context_length"]), date_added=off["date_added"] or DASH,
-            cheapest=cheapest, ranked=rank_price is not None)
+            cheapest=cheapest, ranked=rank_price is not None, tiers=tier_lines(off))
 
     def _related(self, mid: str, root: str) -> list[LinkView]:
         internal: dict[str, LinkView] = {}
@@ -498,6 +508,27 @@ class Catalog:
                     one_line(f["field"]), one_line(f["kind"]), one_line(f["detail"]),
                     LinkView(one_line(f["url"]), href, md_link(f["url"], href), True)))
         return sorted(out, key=lambda v: (v.url.text, v.field, v.kind, v.detail))
+
+
+def tier_lines(off: dict[str, Any]) -> list[str]:
+    """Returns one line per component of `off` that has context-tier prices: its base price,
+    then each tier's, e.g. "Input: $1.25 per 1M tokens; from 200,000 prompt tokens: $2.50
+    per 1M tokens"."""
+    by_comp: dict[str, list[dict[str, Any]]] = {}
+    for t in off.get("tier_prices", []):
+        by_comp.setdefault(t["component"], []).append(t)
+    lines = []
+    order = TOKEN_COMPONENTS + UNIT_COMPONENTS
+    for comp, tiers in sorted(by_comp.items(), key=lambda kv: (
+            order.index(kv[0]) if kv[0] in order else len(order), kv[0])):
+        base = off["prices"].get(comp)
+        parts = [format_unit_price(base, off["currency"], off["price_units"][comp])
+                 if base is not None else "no base price"]
+        parts += [f"from {t['min_prompt_tokens']:,} prompt tokens: "
+                  f"{format_unit_price(t['amount'], t['currency'], t['unit'])}"
+                  for t in sorted(tiers, key=lambda t: t["min_prompt_tokens"])]
+        lines.append(f"{comp.replace('_', ' ').capitalize()}: " + "; ".join(parts))
+    return lines
 
 
 def _first(offs: list[dict[str, Any]], key: str) -> Any:
