@@ -1,22 +1,26 @@
-"""Crawl throughput: `catalog crawl` against Scrapy on the same loopback mirror.
+"""Crawl throughput: `catalog crawl` (fetch + extract + store) against Scrapy fetching only.
 
-Serves the bundled mirror (`data/snapshot/`, about 2,000 URLs) on 127.0.0.1 with nginx
+Serves the 5,000-offering bench mirror (`bench/make_mirror.py`, about 20,000 URLs of which
+15,217 are fetched, 5,000 more refused by its robots.txt) on 127.0.0.1 with nginx
 (installed from Debian when missing; `catalog.serve` otherwise, and the report says so),
-then runs, alternately and `--runs` times each, at the same concurrency with no delays:
+then, for each concurrency (16 and 64 by default) and `--runs` times, runs back to back in
+alternating order, with no politeness delays:
 
 - `catalog crawl ORIGIN/ --db <new file> --concurrency C --per-host C --delay 0` from the
-  project's virtualenv: fetch, extract and store every page (then normalise the catalog);
+  project's virtualenv: fetch, extract and store every page (then normalise the catalog,
+  which is outside the crawl-phase figure);
 - `scrapy runspider` of the spider in SPIDER_SOURCE below (written to
-  `bench/out/scrapy_mirror_spider.py`) with CONCURRENT_REQUESTS(_PER_DOMAIN)=C: fetch,
-  find links and store every page. Scrapy is installed into
-  `bench/out/venv-scrapy` for this comparison only, never into the project.
+  `bench/out/scrapy_mirror_spider.py`) with CONCURRENT_REQUESTS(_PER_DOMAIN)=C: fetch
+  every page and follow its links (it must, to discover the pages) and store nothing.
+  Scrapy is installed into `bench/out/venv-scrapy` for this comparison only.
 
 Reports pages per second of the crawl phase (catalog's own summary time; Scrapy's time
-from spider open to close) and of the whole command (wall time, interpreter start and
-catalog's normalise included), medians (min-max), and the ratio catalog / Scrapy of each
-pair of runs measured back to back. Writes the crawl section of BENCHMARKS.md.
+from spider open to close), CPU seconds of each whole command (user + sys, child
+processes included), medians (min-max), and the ratio catalog / Scrapy of each pair of
+runs measured back to back; and catalog at 64 against catalog at 16, run by run. Writes
+the crawl section of BENCHMARKS.md.
 
-    .venv/bin/python bench/crawl_vs_scrapy.py [--runs 3] [--concurrency 16]
+    .venv/bin/python bench/crawl_vs_scrapy.py [--runs 3] [--concurrency 16 64]
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common as c  # bench/common.py, beside this file
 
-SNAPSHOT = c.ROOT / "data" / "snapshot"
+OFFERINGS = 5000
 SPIDER = c.OUT / "scrapy_mirror_spider.py"  # written from SPIDER_SOURCE below
 SCRAPY_VENV = c.OUT / "venv-scrapy"
 SUMMARY = re.compile(r"crawl run \d+: (\d+) fetched .*?, (\d+) skipped, \d+ retries, "
@@ -43,23 +47,18 @@ SUMMARY = re.compile(r"crawl run \d+: (\d+) fetched .*?, (\d+) skipped, \d+ retr
 
 
 SPIDER_SOURCE = r'''"""The Scrapy side of `bench/crawl_vs_scrapy.py` (which writes this
-file): crawls the loopback mirror the way `catalog crawl` does, so that pages per second
-can be compared.
+file): fetches the loopback mirror the way `catalog crawl` discovers it, and stores nothing.
 
 Like catalog it obeys robots.txt, starts from the seed, `/sitemap.xml` and `/llms.txt`,
-reads sitemaps (gzip too), follows in-site links of HTML pages (`<a>` and
-`<link rel=alternate>`) and of Markdown / llms.txt files, and stores every response
-(URL, status, content type, sha256, body) in SQLite, one transaction per page. It does
-not extract offerings: Scrapy has no extractor for these pages, so its work per page is
-less than catalog's.
+reads sitemaps (gzip too) and follows in-site links of HTML pages (`<a>` and
+`<link rel=alternate>`) and of Markdown / llms.txt files: it has to, to find the pages.
+It counts each response and keeps nothing: Scrapy's fetch-only rate.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-import sqlite3
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -86,16 +85,11 @@ class MirrorSpider(scrapy.Spider):
         "USER_AGENT": "catalog-bench-scrapy/1.0 (+https://github.com/catalog-tools/catalog)",
     }
 
-    def __init__(self, origin: str, db: str, stats: str, **kwargs: Any) -> None:
+    def __init__(self, origin: str, stats: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.origin = origin.rstrip("/")
         self.host = urlsplit(self.origin).netloc
         self.stats_path = stats
-        self.conn = sqlite3.connect(db, isolation_level=None)
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.execute("CREATE TABLE IF NOT EXISTS pages (url TEXT PRIMARY KEY, status INT, "
-                          "content_type TEXT, sha256 TEXT, body BLOB)")
         # no allow_domains: it compares "127.0.0.1:PORT" with the domain and drops every
         # link; parse() keeps the seed's host:port itself
         self.links = LinkExtractor(tags=("a", "link"), attrs=("href",), deny_extensions=[],
@@ -112,7 +106,7 @@ class MirrorSpider(scrapy.Spider):
             yield scrapy.Request(self.origin + path, callback=self.parse, errback=self.failed)
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[scrapy.Request]:
-        self._store(response)
+        self.pages += 1
         ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
         path = urlsplit(response.url).path
         if path.endswith((".xml", ".xml.gz")) or "xml" in ctype:
@@ -134,17 +128,6 @@ class MirrorSpider(scrapy.Spider):
     def failed(self, failure: Any) -> None:
         self.logger.debug("failed: %s", failure)
 
-    def _store(self, response: Response) -> None:
-        body = response.body
-        self.conn.execute("BEGIN")
-        self.conn.execute(
-            "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?)",
-            (response.url, response.status,
-             response.headers.get(b"Content-Type", b"").decode("latin-1"),
-             hashlib.sha256(body).hexdigest(), body))
-        self.conn.execute("COMMIT")
-        self.pages += 1
-
     def closed(self, reason: str) -> None:
         assert self.crawler.stats is not None
         stats = self.crawler.stats.get_stats()
@@ -156,94 +139,125 @@ class MirrorSpider(scrapy.Spider):
                        "robots_forbidden": stats.get("robotstxt/forbidden", 0),
                        "stats": {k: str(v) for k, v in stats.items()},
                        "reason": reason}, f)
-        self.conn.close()
 '''
 
 
-def run_catalog(origin: str, tmp: Path, n: int, concurrency: int) -> dict[str, Any]:
-    db = tmp / f"catalog-{n}.db"
+def run_catalog(origin: str, tmp: Path, tag: str, concurrency: int) -> dict[str, Any]:
+    db = tmp / f"catalog-{tag}.db"
     t = c.must(c.timed([c.CATALOG, "crawl", origin + "/", "--db", db, "--concurrency",
                         str(concurrency), "--per-host", str(concurrency), "--delay", "0"],
-                       env={**os.environ, "CI": "1"}, timeout=1800), "catalog crawl")
+                       env={**os.environ, "CI": "1"}, timeout=3600), "catalog crawl")
     match = SUMMARY.search(t.stdout)
-    if t.rc != 0 or match is None:
-        raise SystemExit(f"catalog crawl did not crawl the mirror cleanly:\n{t.stdout}{t.stderr}")
+    if match is None:
+        raise SystemExit(f"catalog crawl did not crawl the mirror:\n{t.stdout}{t.stderr}")
     pages, skipped, seconds = int(match[1]), int(match[2]), float(match[3])
+    db.unlink(missing_ok=True)
+    for extra in ("-wal", "-shm", "-crawl-lock"):
+        Path(f"{db}{extra}").unlink(missing_ok=True)
     return {"pages": pages, "skipped": skipped, "crawl_s": seconds, "wall_s": t.wall,
-            "pps": pages / seconds, "pps_wall": pages / t.wall, "rss_mb": t.rss_mb}
+            "pps": pages / seconds, "pps_wall": pages / t.wall, "rss_mb": t.rss_mb,
+            "cpu_s": (t.user or 0) + (t.sys or 0), "concurrency": concurrency}
 
 
-def run_scrapy(python: Path, origin: str, tmp: Path, n: int, concurrency: int
+def run_scrapy(python: Path, origin: str, tmp: Path, tag: str, concurrency: int
                ) -> dict[str, Any]:
-    db, stats = tmp / f"scrapy-{n}.db", tmp / f"scrapy-{n}.json"
+    stats = tmp / f"scrapy-{tag}.json"
     SPIDER.parent.mkdir(parents=True, exist_ok=True)
     SPIDER.write_text(SPIDER_SOURCE)
     t = c.timed([python.parent / "scrapy", "runspider", SPIDER, "-a", f"origin={origin}",
-                 "-a", f"db={db}", "-a", f"stats={stats}",
+                 "-a", f"stats={stats}",
                  "-s", f"CONCURRENT_REQUESTS={concurrency}",
                  "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={concurrency}"],
-                cwd=tmp, timeout=1800)
+                cwd=tmp, timeout=3600)
     if t.rc != 0 or not stats.is_file():
         raise SystemExit(f"scrapy failed (exit {t.rc}):\n{t.stdout[-2000:]}{t.stderr[-2000:]}")
     s = json.loads(stats.read_text())
     return {"pages": s["pages"], "skipped": s["robots_forbidden"], "crawl_s": s["seconds"],
             "wall_s": t.wall, "pps": s["pages"] / s["seconds"], "pps_wall": s["pages"] / t.wall,
-            "rss_mb": t.rss_mb}
+            "rss_mb": t.rss_mb, "cpu_s": (t.user or 0) + (t.sys or 0),
+            "concurrency": concurrency}
+
+
+def ratios(ours: list[dict[str, Any]], theirs: list[dict[str, Any]], key: str = "pps"
+           ) -> dict[str, Any]:
+    return c.stat([o[key] / s[key] for o, s in zip(ours, theirs, strict=True)])
 
 
 def section(m: dict[str, Any], server: c.Server, scrapy: dict[str, str], args: argparse.Namespace,
-            ours: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> str:
+            by_c: dict[int, dict[str, list[dict[str, Any]]]], facts: dict[str, Any]) -> str:
     def col(runs: list[dict[str, Any]], key: str, unit: str = "", digits: int = 1) -> str:
         return c.fmt(c.stat([r[key] for r in runs]), unit, digits)
 
-    ratios = c.stat([o["pps"] / s["pps"] for o, s in zip(ours, theirs, strict=True)])
-    ratios_wall = c.stat([o["pps_wall"] / s["pps_wall"] for o, s in zip(ours, theirs,
-                                                                         strict=True)])
-    rows = [[name, col(runs, "pages", digits=0), col(runs, "skipped", digits=0),
-             col(runs, "crawl_s", "s"), col(runs, "pps"), col(runs, "wall_s", "s"),
-             col(runs, "pps_wall"), col(runs, "rss_mb", "MB", 0)]
-            for name, runs in (("`catalog crawl`", ours), ("Scrapy", theirs))]
-    table = c.md_table(["", "pages stored", "skipped by robots.txt", "crawl phase",
-                        "pages/s (crawl phase)", "whole command, wall", "pages/s (wall)",
-                        "peak RSS"], rows)
+    def cpu_ms(runs: list[dict[str, Any]]) -> str:
+        return c.fmt(c.stat([r["cpu_s"] / r["pages"] * 1000 for r in runs]), "", 2)
+
+    rows = []
+    lines = []
+    for conc, runs in by_c.items():
+        ours, theirs = runs["catalog"], runs["scrapy"]
+        for name, rr in (("`catalog crawl`", ours), ("Scrapy, fetch only", theirs)):
+            rows.append([name, str(conc), col(rr, "pages", digits=0), col(rr, "crawl_s", "s"),
+                         col(rr, "pps", digits=0), cpu_ms(rr), col(rr, "rss_mb", "MB", 0)])
+        r = ratios(ours, theirs)
+        met = "met" if (r["median"] or 0) >= 3 else "not met"
+        lines.append(f"- at {conc} in flight: **×{c.fmt(r)}** ({met})")
+    table = c.md_table(["", "in flight", "pages fetched", "crawl phase", "pages/s",
+                        "CPU ms per page (whole command)", "peak RSS"], rows)
+    concs = list(by_c)
+    scaling = ""
+    if 16 in by_c and 64 in by_c:
+        s = c.stat([a["pps"] / b["pps"] for a, b in zip(by_c[64]["catalog"],
+                                                          by_c[16]["catalog"], strict=True)])
+        verdict = "no slower" if (s["median"] or 0) >= 0.95 else "slower"
+        scaling = (f"\n`catalog crawl` at 64 in flight / at 16, pages per second run by run: "
+                   f"**×{c.fmt(s)}** ({verdict}; target: no slower at 64 than at 16).\n")
     versions = ", ".join(f"{k} {v}" for k, v in sorted(scrapy.items()))
-    c_ = args.concurrency
+    every = [r for runs in by_c.values() for rr in runs.values() for r in rr]
+    fetched = "/".join(sorted({f"{r['pages']:,}" for r in every}))
+    refused = "/".join(sorted({f"{r['skipped']:,}" for r in every}))
+    files = f"{facts.get('files', 0):,}"
+    page_kb = round((facts.get("model_page_bytes") or 0) / 1000)
+    conc_args = " ".join(map(str, concs))
+    nl = "\n"
     return f"""\
-## Crawl: `catalog crawl` against Scrapy on the loopback mirror
+## Crawl: `catalog crawl` against Scrapy's fetch-only rate
 
-**Pages per second, catalog / Scrapy, crawl phase: {c.fmt(ratios, "", 2)}** (whole
-commands: {c.fmt(ratios_wall, "", 2)}). Medians (min–max) of {args.runs} pairs of runs
-measured back to back; ratios computed pair by pair.
+Pages per second of `catalog crawl` (fetch + extract + store) over Scrapy fetching the
+same pages and storing nothing, same concurrency, pairs of runs measured back to back
+(ratios computed pair by pair; median (min–max) of {args.runs} pairs); target ≥ ×3:
 
+{nl.join(lines)}
+{scaling}
 {table}
 
-- Same work on both sides: concurrency {c_} overall and per host (catalog `--concurrency
-  {c_} --per-host {c_} --delay 0`; Scrapy `CONCURRENT_REQUESTS` and
-  `CONCURRENT_REQUESTS_PER_DOMAIN` = {c_}, `DOWNLOAD_DELAY` 0, no AutoThrottle); both obey
-  robots.txt, start from `/`, `/sitemap.xml` and `/llms.txt`, read the sitemaps and follow
-  the site's own links, and store every page in SQLite, one transaction per page.
-- `catalog crawl` per page: fetch, extract offerings and links (selectolax, markdown-it,
-  the JSON extractor), store page, frontier state and extraction. Its whole command also
-  normalises the catalog (about 5,400 offerings with the models.dev `api.json`). Scrapy
-  per page: fetch, find links (lxml), store the page; it extracts no offerings, so it does
-  less per page (spider in `bench/crawl_vs_scrapy.py`).
-- Crawl phase: catalog's own figure (the seconds on its summary line); Scrapy's time from
-  spider open to close. Whole command: wall time of the process, interpreter start
-  included.
-- Mirror: the bundled `data/snapshot/` served on 127.0.0.1 by {server.kind}
-  ({server.note.rstrip(".")}).
+- Mirror: the {OFFERINGS:,}-offering bench mirror (`bench/make_mirror.py`: {files} files;
+  model pages of about {page_kb} KB of HTML, their Markdown twins and per-model llms.txt
+  files), served on 127.0.0.1 by {server.kind} ({server.note.rstrip(".")}); both sides
+  fetch the same {fetched} URLs and are refused the same {refused} by robots.txt.
+- Same discovery on both sides: obey robots.txt, start from `/`, `/sitemap.xml` and
+  `/llms.txt`, read the sitemaps and follow the site's own links; concurrency C overall and
+  per host (catalog `--concurrency C --per-host C --delay 0`; Scrapy
+  `CONCURRENT_REQUESTS` and `CONCURRENT_REQUESTS_PER_DOMAIN` = C, `DOWNLOAD_DELAY` 0, no
+  AutoThrottle, no cookies).
+- `catalog crawl` per page: fetch (httpx over aiohttp), extract offerings and links in
+  worker processes (selectolax, markdown-it), store page, frontier state and extraction in
+  SQLite (committed in batches). Scrapy per page: fetch, find links (lxml), nothing kept.
+- Crawl phase: catalog's own figure (the seconds on its summary line; the normalise step
+  after it is not included); Scrapy's time from spider open to close. CPU: user + sys of
+  the whole command under GNU time, child processes (catalog's extraction workers)
+  included, normalise included for catalog.
 - Scrapy: {versions}, in `bench/out/venv-scrapy` (for this comparison only).
 - Machine: {c.machine_line(m)}. The machine is shared: absolute figures vary with its
-  load; the ratio is the figure to compare.
+  load (Scrapy uses one core, catalog both), the ratio is the figure to compare.
 - Command: `make bench` (all benchmarks), or `.venv/bin/python bench/crawl_vs_scrapy.py
-  --runs {args.runs} --concurrency {c_}`; measured {dt.date.today().isoformat()}.
+  --runs {args.runs} --concurrency {conc_args}`; measured {dt.date.today().isoformat()}.
 """
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[16, 64])
     parser.add_argument("--no-write", action="store_true", help="Do not update BENCHMARKS.md.")
     args = parser.parse_args()
     m = c.machine()
@@ -252,24 +266,32 @@ def main() -> None:
     if python is None:
         raise SystemExit("cannot install Scrapy into bench/out/venv-scrapy; see above")
     scrapy = c.venv_versions(python, ["scrapy", "twisted", "lxml"])
-    ours: list[dict[str, Any]] = []
-    theirs: list[dict[str, Any]] = []
-    with c.serve_mirror(SNAPSHOT) as server, tempfile.TemporaryDirectory() as tmp:
+    facts = c.make_mirror(OFFERINGS)
+    by_c: dict[int, dict[str, list[dict[str, Any]]]] = {
+        conc: {"catalog": [], "scrapy": []} for conc in args.concurrency}
+    with c.serve_mirror(c.mirror_dir(OFFERINGS)) as server, \
+            tempfile.TemporaryDirectory() as tmp:
         for n in range(args.runs):
-            first, second = (("catalog", "scrapy") if n % 2 == 0 else ("scrapy", "catalog"))
-            for who in (first, second):
-                if who == "catalog":
-                    ours.append(run_catalog(server.origin, Path(tmp), n, args.concurrency))
-                    c.log(f"run {n + 1}: catalog {ours[-1]['pages']} pages in "
-                          f"{ours[-1]['crawl_s']:.2f} s ({ours[-1]['pps']:.0f} pages/s)")
-                else:
-                    theirs.append(run_scrapy(python, server.origin, Path(tmp), n,
-                                             args.concurrency))
-                    c.log(f"run {n + 1}: Scrapy  {theirs[-1]['pages']} pages in "
-                          f"{theirs[-1]['crawl_s']:.2f} s ({theirs[-1]['pps']:.0f} pages/s)")
-        text = section(m, server, scrapy, args, ours, theirs)
-    c.save_result("crawl_vs_scrapy", {"machine": m, "catalog": ours, "scrapy": theirs,
-                                      "scrapy_versions": scrapy, "server": server.kind})
+            for conc in args.concurrency:
+                order = ("catalog", "scrapy") if n % 2 == 0 else ("scrapy", "catalog")
+                for who in order:
+                    tag = f"{conc}-{n}"
+                    if who == "catalog":
+                        r = run_catalog(server.origin, Path(tmp), tag, conc)
+                    else:
+                        r = run_scrapy(python, server.origin, Path(tmp), tag, conc)
+                    by_c[conc][who].append(r)
+                    c.log(f"run {n + 1}, {conc} in flight: {who:7} {r['pages']} pages in "
+                          f"{r['crawl_s']:.2f} s ({r['pps']:.0f} pages/s, "
+                          f"{r['cpu_s']:.1f} s CPU)")
+        text = section(m, server, scrapy, args, by_c, facts)
+    first = args.concurrency[0]
+    c.save_result("crawl_vs_scrapy", {
+        "machine": m, "mirror": f"{OFFERINGS}-offering bench mirror", "concurrency": first,
+        # the first concurrency's runs, as bench/run_all.py reads them
+        "catalog": by_c[first]["catalog"], "scrapy": by_c[first]["scrapy"],
+        "by_concurrency": {str(k): v for k, v in by_c.items()},
+        "scrapy_versions": scrapy, "server": server.kind})
     print(text)
     if not args.no_write:
         c.update_section("crawl", text)

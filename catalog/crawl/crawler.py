@@ -1,10 +1,13 @@
 """The crawl loop: a resumable frontier in SQLite, fetched by a bounded pool of workers.
 
 Every fetched URL (success or failure) is stored in `pages` together with the URLs it
-led to and what its body yielded, in one transaction, so a crawl killed at any point
-resumes where it stopped without fetching a finished URL twice (robots.txt included).
+led to and what its body yielded, atomically: results are committed in small batches
+(every 64 results or 0.1 s), and a URL is finished once its batch has committed. A crawl
+killed at any point resumes where it stopped without fetching a finished URL twice
+(robots.txt included); what it had fetched but not yet committed is fetched again.
 A page that answers 304, or fails, is read from its stored copy: its links still count,
-and it is not extracted again.
+and it is not extracted again. Pages are parsed in worker processes (one per core) while
+the event loop goes on fetching.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import hashlib
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,11 +36,17 @@ from catalog.crawl.discover import (
     parse_sitemap,
     robots_from_response,
 )
-from catalog.crawl.extracted import cached
+from catalog.crawl.extracted import (
+    Extraction,
+    ExtractionFailed,
+    ExtractorPool,
+    cached,
+    default_workers,
+    extractor_key,
+)
 from catalog.crawl.fetch import Fetcher, FetchSettings
 from catalog.errors import CatalogError
 from catalog.extract.dispatch import page_format
-from catalog.extract.records import Extracted
 from catalog.store import FetchResult, PageRow, Store
 
 SITEMAP_TYPES = ("application/xml", "text/xml", "application/gzip", "application/x-gzip",
@@ -48,6 +57,13 @@ PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/markdown", "text/x-mar
 _ASSET_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg", ".ico", ".css",
                    ".js", ".pdf", ".zip", ".mp4", ".webm", ".mp3", ".woff", ".woff2", ".ttf")
 FETCH_OUTCOMES = ("new", "changed", "unchanged", "not_modified", "failed")
+# extraction workers start once a crawl knows this many URLs: a smaller crawl is over
+# before they would be up
+POOL_AFTER_URLS = 200
+# fetch results are committed together, at most this many or this many seconds apart: a
+# page is finished (never fetched again by a resumed run) once its batch has committed
+COMMIT_PAGES = 64
+COMMIT_SECONDS = 0.1
 
 Item = tuple[str, str, int, str | None]  # url, kind, depth, found_on
 
@@ -60,6 +76,7 @@ class CrawlSettings:
     max_pages: int | None = None
     ignore_robots: bool = False
     allow_hosts: list[str] = field(default_factory=list)
+    extract_workers: int | None = None  # processes that parse pages; None: one per core
     fetch: FetchSettings = field(default_factory=FetchSettings)
 
 
@@ -137,12 +154,17 @@ class Crawler:
         self.settings = settings
         self.scope = Scope.from_seeds(self.seeds, settings.allow_hosts)
         self.fetcher = Fetcher(settings.fetch, self.scope, client=client, transport=transport)
+        workers = settings.extract_workers
+        self.extractor = ExtractorPool(default_workers() if workers is None else workers)
+        self._uncommitted = 0
+        self._commit_timer: asyncio.TimerHandle | None = None
         self.progress = progress
         self.resume = resume
         self._robots: dict[str, Robots] = {}
         self._robots_lock: dict[str, asyncio.Lock] = {}
         self._blocked: dict[str, str] = {}  # host -> why nothing was crawled there
         self._known: set[str] = set()
+        self._seen_links: set[str] = set()  # links as written, already admitted or refused
         self._truncated = False
         self._probes: set[str] = set()
         self._queue: asyncio.Queue[tuple[str, str, int]] | None = None
@@ -168,6 +190,8 @@ class Crawler:
         # well-known files a site may not have: a 404 there is no failure
         self._probes = {u for u, kind, _, _ in seed_items if kind != "page" and u not in self.seeds}
         self._known = set(self.store.frontier_urls(run_id))
+        if len(self._known) >= POOL_AFTER_URLS:  # a resumed large run
+            self.extractor.start()
         limit = self.settings.max_pages
         if resumed and limit is not None and len(self._known) >= limit:
             self._truncated = True
@@ -176,8 +200,28 @@ class Crawler:
                 await self._robots_for(run_id, seed)
             await self._drain(run_id)
         finally:
+            self._commit()
             await self.fetcher.aclose()
+            await self.extractor.aclose()
         return self._summary(run_id, time.monotonic() - started, resumed)
+
+    def _record(self, run_id: int, result: FetchResult, found: list[Item],
+                entry: tuple[str, str, str] | None) -> None:
+        """Stores a fetch result; commits every COMMIT_PAGES results or COMMIT_SECONDS."""
+        self.store.record_fetch(run_id, result, found, extract=entry, commit=False)
+        self._uncommitted += 1
+        if self._uncommitted >= COMMIT_PAGES:
+            self._commit()
+        elif self._commit_timer is None:
+            self._commit_timer = asyncio.get_running_loop().call_later(COMMIT_SECONDS,
+                                                                       self._commit)
+
+    def _commit(self) -> None:
+        if self._commit_timer is not None:
+            self._commit_timer.cancel()
+            self._commit_timer = None
+        self._uncommitted = 0
+        self.store.commit()
 
     def _open_run(self) -> tuple[int, bool]:
         if self.resume:
@@ -270,41 +314,56 @@ class Crawler:
         if result.not_modified and stored is None:
             result = dataclasses.replace(result, not_modified=False,
                                          error="HTTP 304 for a page with no stored copy")
-        return self._store_result(run_id, url, kind, depth, result, stored)
+        return await self._store_result(run_id, url, kind, depth, result, stored)
 
-    def _store_result(self, run_id: int, url: str, kind: str, depth: int, result: FetchResult,
-                      stored: PageRow | None) -> list[Item]:
+    async def _store_result(self, run_id: int, url: str, kind: str, depth: int,
+                            result: FetchResult, stored: PageRow | None) -> list[Item]:
         """Stores a fetch result with what its body (or, after a 304 or a failure, the
         stored copy's) links to; returns the new frontier items."""
         found: list[Item] = []
         entry = None
         if result.error is None and not result.not_modified:
             body = result.body or b""
-            found, entry, problem = self._discover(
+            found, entry, problem = await self._discover(
                 url, kind, depth, result.final_url, result.content_type, body,
                 hashlib.sha256(body).hexdigest())
             if problem is not None:  # an unreadable sitemap: a failure, listed as such
                 result = dataclasses.replace(result, error=problem)
         elif stored is not None and stored.body is not None and stored.sha256 is not None:
-            found, entry, _ = self._discover(url, kind, depth, stored.final_url,
-                                             stored.content_type, stored.body, stored.sha256)
-        self.store.record_fetch(run_id, result, found, extract=entry)
+            found, entry, _ = await self._discover(url, kind, depth, stored.final_url,
+                                                   stored.content_type, stored.body,
+                                                   stored.sha256)
+        self._record(run_id, result, found, entry)
         return found
 
-    def _discover(self, url: str, kind: str, depth: int, final_url: str | None,
-                  content_type: str | None, body: bytes, sha256: str
-                  ) -> tuple[list[Item], tuple[str, str, str] | None, str | None]:
+    async def _extraction(self, url: str, final_url: str | None, content_type: str | None,
+                          body: bytes, sha256: str
+                          ) -> tuple[Extraction, tuple[str, str, str] | None]:
+        """Returns the page's extraction and, when it was extracted anew, the
+        (sha256, extractor, data) entry to store (None when it came from the store); the
+        same cache as `extracted.cached`, extracting in the worker processes."""
+        key = extractor_key(final_url or url, content_type)
+        data = self.store.cached_extract(url, sha256, key)
+        if data is not None:
+            return Extraction.from_json(data), None
+        extraction = await self.extractor.extract(final_url or url, content_type, body)
+        return extraction, (sha256, key, extraction.data)
+
+    async def _discover(self, url: str, kind: str, depth: int, final_url: str | None,
+                        content_type: str | None, body: bytes, sha256: str
+                        ) -> tuple[list[Item], tuple[str, str, str] | None, str | None]:
         """Returns the new frontier items a page body links to, the extraction entry to store
         (None if it was stored already), and why the body is unreadable (or None)."""
         try:
-            extracted, entry = cached(self.store, url, final_url, content_type, body, sha256)
+            extracted, entry = await self._extraction(url, final_url, content_type, body,
+                                                      sha256)
         except Exception as exc:  # an extractor bug must not end an overnight crawl
-            self._notes.append(f"{url}: extraction failed ({type(exc).__name__}: {exc}); "
-                               "its links were not followed")
-            extracted, entry = Extracted(), None
+            why = str(exc) if isinstance(exc, ExtractionFailed) else f"{type(exc).__name__}: {exc}"
+            self._notes.append(f"{url}: extraction failed ({why}); its links were not followed")
+            extracted, entry = Extraction("", [], False), None
         if entry is not None:
             self._extracted += 1
-        links: list[tuple[str, str]]
+        links: list[tuple[str, str | None]]
         if kind == "sitemap":
             sitemap = parse_sitemap(final_url or url, body)
             if sitemap.error is not None:
@@ -312,28 +371,37 @@ class Crawler:
             if sitemap.note is not None:
                 self._notes.append(f"{url}: {sitemap.note}")
             links = ([(u, "sitemap") for u in sitemap.sitemaps]
-                     + [(u, _kind_of(u)) for u in sitemap.pages])
+                     + [(u, None) for u in sitemap.pages])
         else:
-            links = [(u, _kind_of(u)) for u in extracted.links]
+            links = [(u, None) for u in extracted.links]
             if extracted.offerings and page_format(url, content_type) == "html":
                 # a model page's alternates: its Markdown twin and its own llms.txt
                 links += [(url + ".md", "markdown"), (url.rstrip("/") + "/llms.txt", "llms")]
         return self._admit(url, depth, links), entry, None
 
-    def _admit(self, found_on: str, depth: int, links: list[tuple[str, str]]) -> list[Item]:
-        """Returns the links not seen before that the crawl may follow, as frontier items."""
+    def _admit(self, found_on: str, depth: int, links: Sequence[tuple[str, str | None]]
+               ) -> list[Item]:
+        """Returns the links not seen before that the crawl may follow, as frontier items
+        (of the kind given, or else the kind their URL says)."""
         out: list[Item] = []
         limit = self.settings.max_pages
-        for link, link_kind in links:
-            link = normalise_url(link)
+        seen = self._seen_links
+        for raw, link_kind in links:
+            if raw in seen:  # most links of a page were on pages before it
+                continue
+            link = normalise_url(raw)
             if (link in self._known or not self.scope(link)
                     or urlsplit(link).path.lower().endswith(_ASSET_SUFFIXES)):
+                seen.add(raw)
                 continue
             if limit is not None and len(self._known) >= limit:
                 self._truncated = True
                 break
             self._known.add(link)
-            out.append((link, link_kind, depth + 1, found_on))
+            seen.add(raw)
+            out.append((link, link_kind or _kind_of(link), depth + 1, found_on))
+        if len(self._known) >= POOL_AFTER_URLS:
+            self.extractor.start()
         return out
 
     async def _robots_for(self, run_id: int, url: str) -> Robots:
@@ -396,7 +464,7 @@ class Crawler:
         elif result.error is None and result.body is not None:
             entry = cached(self.store, robots_url, result.final_url, result.content_type,
                            result.body, hashlib.sha256(result.body).hexdigest())[1]
-        self.store.record_fetch(run_id, result, sitemaps, extract=entry)
+        self._record(run_id, result, sitemaps, entry)
         if self._queue is not None:
             for item_url, item_kind, item_depth, _ in sitemaps:
                 self._queue.put_nowait((item_url, item_kind, item_depth))

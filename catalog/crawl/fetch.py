@@ -27,6 +27,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from catalog.crawl.transport import AiohttpTransport
 from catalog.errors import FetchError
 from catalog.store import FetchResult
 
@@ -149,19 +150,21 @@ class _Rejected(FetchError):
 
 
 class Fetcher:
-    """Fetches URLs through an `httpx.AsyncClient` (pass in a client or transport to test)."""
+    """Fetches URLs through an `httpx.AsyncClient` (pass in a client or transport to test;
+    by default the client runs over aiohttp, see `catalog.crawl.transport`)."""
 
     def __init__(self, settings: FetchSettings, in_scope: Callable[[str], bool],
                  client: httpx.AsyncClient | None = None,
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.settings = settings
         self.in_scope = in_scope
+        limits = httpx.Limits(max_connections=100, max_keepalive_connections=50)
         self.client = client or httpx.AsyncClient(
-            transport=transport, follow_redirects=False, trust_env=False,
+            transport=transport or AiohttpTransport(limits), follow_redirects=False,
+            trust_env=False,
             timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout,
                                   pool=None),
-            limits=httpx.Limits(max_connections=100, max_keepalive_connections=50),
-            headers={"User-Agent": settings.user_agent})
+            limits=limits, headers={"User-Agent": settings.user_agent})
         self.retries = 0
         self._gates: dict[str, HostGate] = {}
 

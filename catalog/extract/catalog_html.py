@@ -15,13 +15,15 @@ extractor never raises: what it cannot read becomes a `RawFinding`.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from catalog.extract.parsing import join_url
 from catalog.extract.records import Extracted, RawFinding, RawLink, RawOffering, RawPrice
 
 SOURCE_FORMAT = "catalog_html"
@@ -69,6 +71,18 @@ def extract_catalog_html(url: str, html: str) -> Extracted:
     return reader.result()
 
 
+@functools.lru_cache(maxsize=16384)
+def _http_url(joined: str) -> str | None:
+    """`joined` without its fragment if it is an http(s) URL with a host, else None;
+    raises ValueError for a malformed one. Memoised: pages link the same URLs."""
+    resolved = urldefrag(joined)[0]
+    parts = urlsplit(resolved)
+    parts.port  # noqa: B018 - raises ValueError on a malformed port
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return resolved
+
+
 def _text(node: LexborNode | None) -> str | None:
     if node is None:
         return None
@@ -112,15 +126,10 @@ class _Reader:
         if not href:
             return None
         try:
-            resolved = urldefrag(urljoin(self.url, href.strip()))[0]
-            parts = urlsplit(resolved)
-            parts.port  # noqa: B018 - raises ValueError on a malformed port
+            return _http_url(join_url(self.url, href.strip()))
         except ValueError:
             self.finding("links", "bad_url", f"cannot resolve {href!r}")
             return None
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            return None
-        return resolved
 
     # ------------------------------------------------------------------ page
 

@@ -22,14 +22,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from catalog.extract.parsing import join_url, markdown_tokens
 from catalog.extract.records import Extracted, RawFinding
 
-_MD = MarkdownIt("commonmark")
 _NOTES_SEP = re.compile(r"^\s*(?::|—|–|-(?=\s))\s*")
 
 
@@ -107,7 +106,7 @@ class _Parser:
         self.group = ""
 
     def parse(self) -> LlmsTxt:
-        tokens = _MD.parse(self.text)
+        tokens = markdown_tokens(self.text)
         self.h2_seen = any(t.type == "heading_open" and t.tag == "h2" for t in tokens)
         info_lines: tuple[int, int] | None = None
         depth_quote = 0
@@ -218,7 +217,7 @@ class _Parser:
 
     def resolve(self, href: str) -> str:
         try:
-            return urljoin(self.base, href.strip()) if self.base else href.strip()
+            return join_url(self.base, href.strip()) if self.base else href.strip()
         except ValueError:
             self.doc.problems.append(("bad_url", f"cannot resolve {href!r}"))
             return href.strip()

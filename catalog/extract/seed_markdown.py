@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from catalog.extract.parsing import join_url, markdown_tokens
 from catalog.extract.records import Extracted, RawFinding, RawLink, RawOffering, RawPrice
-
-_MD = MarkdownIt("commonmark")
 
 _PRICE_LABELS = {
     "input": "input", "output": "output", "cache read": "cache_read",
@@ -66,7 +64,7 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
 def _blocks(body: str) -> list[_Block]:
     blocks: list[_Block] = []
     kind = "p"
-    for tok in _MD.parse(body):
+    for tok in markdown_tokens(body):
         if tok.type == "heading_open":
             kind = tok.tag
         elif tok.type == "paragraph_open":
@@ -124,7 +122,7 @@ def _extract(url: str, text: str, out: Extracted) -> None:
     meta, body = split_front_matter(text)
     blocks = _blocks(body)
     for block in blocks:
-        out.links.extend(urljoin(url, href) for href, _ in block.links)
+        out.links.extend(join_url(url, href) for href, _ in block.links)
     out.links = list(dict.fromkeys(u for u in out.links if urlsplit(u).scheme in ("http", "https")))
     if not looks_like_seed_markdown(text):
         return
@@ -139,9 +137,9 @@ def _extract(url: str, text: str, out: Extracted) -> None:
                       description=meta.get("description") or None)
     for href, label in (link for b in blocks for link in b.links):
         if label.lower() == "llms.txt" and rec.llms_url is None:
-            rec.llms_url = urljoin(url, href)
+            rec.llms_url = join_url(url, href)
         elif label.lower() == ".md" and rec.md_url is None:
-            rec.md_url = urljoin(url, href)
+            rec.md_url = join_url(url, href)
     _read_headline(blocks, rec)
     _read_sections(url, blocks, rec, name)
     path = [p for p in urlsplit(page_url).path.split("/") if p]
@@ -204,7 +202,7 @@ def _read_related(url: str, block: _Block, rec: RawOffering,
     """
     if len(block.links) == 2:
         (model_href, _), (provider_href, provider_label) = block.links
-        model_url, provider_url = urljoin(url, model_href), urljoin(url, provider_href)
+        model_url, provider_url = join_url(url, model_href), join_url(url, provider_href)
         if model_url.startswith(provider_url.rstrip("/") + "/"):
             link = RawLink(url=model_url, provider_label=provider_label or None)
             rec.related.append(link)
