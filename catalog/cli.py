@@ -13,19 +13,20 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import simplejson
 
 from catalog import __version__
 from catalog.config import SNAPSHOT_DIR, crawl_settings, load_config
-from catalog.crawl.crawler import CrawlSummary, crawl, crawl_lock
-from catalog.crawl.discover import normalise_url
 from catalog.errors import CatalogError
-from catalog.pipeline import IngestSummary, ingest_run
 from catalog.render import cost, exports
 from catalog.store import Store
+
+if TYPE_CHECKING:  # the crawl stack is imported by the commands that crawl: it is slow
+    from catalog.crawl.crawler import CrawlSummary
+    from catalog.pipeline import IngestSummary
 
 DEFAULT_DB = "data/catalog.db"
 DEFAULT_OUT = "site"
@@ -100,6 +101,9 @@ def run_crawl(store: Store, seeds: list[str], resume: bool = True,
     """Returns the summaries of crawling `seeds` and ingesting the pages into the catalog.
 
     An unfinished run with the same seeds is resumed (unless `resume` is False)."""
+    from catalog.crawl.crawler import crawl, crawl_lock
+    from catalog.pipeline import ingest_run
+
     settings = crawl_settings(load_config(), **options)
     with crawl_lock(store.path):
         with _progress("crawling") as progress:
@@ -149,6 +153,8 @@ def crawl_cmd(urls: tuple[str, ...], db: str, resume: bool, fresh: bool,
     store = Store(db)
     seeds = list(urls)
     if resume:
+        from catalog.crawl.discover import normalise_url
+
         run_id = store.unfinished_run([normalise_url(u) for u in seeds] if seeds else None)
         if run_id is None:
             raise CatalogError(f"no interrupted crawl{' of these URLs' if seeds else ''} in "
@@ -312,9 +318,10 @@ def cost_cmd(db: str, input_tokens: Decimal, output_tokens: Decimal, calls: Deci
          + calls x per-request price,     exact, in USD.
 
     Offerings listed only per request cost calls x that price. Cache writes, reasoning,
-    per-image and per-second prices are not part of the workload. Offerings that cannot
-    be priced (no price, not USD, a needed price missing, per request without --calls)
-    are listed with the reason. Numbers take k, M, B suffixes and exponents: 500k, 2M,
+    per-image and per-second prices are not part of the workload. Context-tier prices
+    (for long prompts) are not applied: base prices are, and a note says so. Offerings
+    that cannot be priced (no price, not USD, a needed price missing, per request without
+    --calls) are listed with the reason. Numbers take k, M, B suffixes and exponents: 500k, 2M,
     1.5e6.
     """
     try:

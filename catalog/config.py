@@ -15,11 +15,12 @@ from __future__ import annotations
 import tomllib
 from dataclasses import fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from catalog.crawl.crawler import CrawlSettings
-from catalog.crawl.fetch import FetchSettings
 from catalog.errors import CatalogError
+
+if TYPE_CHECKING:
+    from catalog.crawl.crawler import CrawlSettings
 
 CONFIG_FILE = Path("catalog.toml")
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +39,10 @@ def load_config(path: Path = CONFIG_FILE) -> dict[str, Any]:
 
 def crawl_settings(config: dict[str, Any], **flags: Any) -> CrawlSettings:
     """Returns crawl settings from the `[crawl]` table of `config`, then non-None `flags`."""
+    # Imported here: the crawl stack is slow to import and only crawls need it.
+    from catalog.crawl.crawler import CrawlSettings
+    from catalog.crawl.fetch import FetchSettings
+
     values = {**config.get("crawl", {}), **{k: v for k, v in flags.items() if v is not None}}
     fetch_names = {f.name for f in fields(FetchSettings)}
     crawl_names = {f.name for f in fields(CrawlSettings)} - {"fetch"}

@@ -10,6 +10,7 @@ close a table cell, form a link or image, open HTML or change emphasis; a leadin
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
@@ -28,8 +29,18 @@ class MdSafe(str):
     __slots__ = ()
 
 
+#: `_ALWAYS` as a `str.translate` table.
+_ESCAPES = {ord(c): "\\" + c for c in "\\`*_{}[]<>()|~&!"}
+#: What `_LINE_START` may match first (`isdigit` covers every `\d`).
+_LEADS = frozenset("#+-=>")
+
+
 def one_line(text: str) -> str:
     """Returns `text` with control characters dropped and whitespace runs collapsed."""
+    # Printable text (no controls, no whitespace but the space) with single inner spaces
+    # is already on one line.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return _WHITESPACE.sub(" ", _CONTROL.sub("", text)).strip()
 
 
@@ -45,9 +56,16 @@ def md_escape(value: Any) -> MdSafe:
         return value
     if value is None:
         return MdSafe("")
-    text = _ALWAYS.sub(r"\\\1", one_line(str(value)))
-    text = _AUTOLINK.sub(lambda m: "\\" + m.group(0), text)
-    if m := _LINE_START.match(text):
+    # Names, providers and links recur on many pages: plain strings are escaped once.
+    return _escape(value) if type(value) is str else _escape(str(value))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _escape(text: str) -> MdSafe:
+    text = one_line(text).translate(_ESCAPES)
+    if "//" in text or ("." in text and "www" in text.lower()):
+        text = _AUTOLINK.sub(lambda m: "\\" + m.group(0), text)
+    if text and (text[0] in _LEADS or text[0].isdigit()) and (m := _LINE_START.match(text)):
         lead = m.group(1)
         text = lead + "\\" + text[m.end():] if lead.isdigit() else "\\" + text
     return MdSafe(text)
@@ -73,6 +91,7 @@ def http_url(url: str | None) -> str | None:
     return url
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def md_destination(url: str) -> str:
     """Returns `url` percent-encoded where Markdown or a table would misread it."""
     return quote(url, safe="/:?#@!$&'*+,;=%-._~")

@@ -22,17 +22,26 @@ Layout (all links between pages are relative, so the site works from any path):
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import functools
+import gc
+import hashlib
 import io
+import os
+import pickle
+import signal
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 from urllib.parse import urlsplit
 
 import simplejson
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from catalog.errors import CatalogError
 from catalog.render import api, exports
 from catalog.render.changes import ChangeLog, changes_updated, finding_kinds, findings_updated
 from catalog.render.feeds import atom_feed, robots_txt, sitemap_files
@@ -114,13 +123,45 @@ def chunks(items: Sequence[T], size: int, weight: int = MAX_ROWS_WEIGHT) -> list
     out: list[Sequence[T]] = []
     start, total = 0, 0
     for n, item in enumerate(items):
-        w = len(repr(item))
+        w = repr_length(item)
         if n > start and (n - start >= size or total + w > weight):
             out.append(items[start:n])
             start, total = n, 0
         total += w
     out.append(items[start:])
     return out
+
+
+def repr_length(item: Any) -> int:
+    """`len(repr(item))`, without running the `repr` of a dataclass: its generated repr,
+    `Name(a=1, b='x')`, is 3 characters a field shorter than the repr of its `__dict__`,
+    `{'a': 1, 'b': 'x'}`, and the name longer, whatever the values."""
+    names = _repr_fields(type(item))
+    if names is not None and len(item.__dict__) == len(names):
+        return len(repr(item.__dict__)) - 3 * len(names) + len(type(item).__qualname__)
+    return len(repr(item))
+
+
+_REPR_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _repr_fields(cls: type) -> tuple[str, ...] | None:
+    """The fields of dataclass `cls` if its repr is the generated one showing all of them
+    (as its instances' `__dict__` holds them), else None."""
+    try:
+        return _REPR_FIELDS[cls]
+    except KeyError:
+        pass
+    names = None
+    # The generated repr is made by `exec` and wrapped against recursion.
+    generated = getattr(getattr(cls.__dict__.get("__repr__"), "__wrapped__", None),
+                        "__code__", None)
+    if (dataclasses.is_dataclass(cls) and generated is not None
+            and generated.co_filename == "<string>" and "__slots__" not in cls.__dict__
+            and all(f.repr for f in dataclasses.fields(cls))):
+        names = tuple(f.name for f in dataclasses.fields(cls))
+    _REPR_FIELDS[cls] = names
+    return names
 
 
 def page_paths(first: str, n: int) -> list[str]:
@@ -144,6 +185,15 @@ def _environments() -> tuple[Environment, Environment]:
 class Writer(Protocol):
     """What `SiteRenderer` needs of `site.SiteWriter`."""
 
+    def state(self) -> Any:
+        """What the writer did, for `merge` into the writer of another process."""
+
+    def merge(self, state: Any) -> None:
+        """Adds what the writer of a worker process did (its `state()`)."""
+
+    def forget(self, key: str) -> None:
+        """Records page `key` so that the next build renders it again."""
+
     def write(self, rel: str, content: str | bytes) -> None:
         """Writes one file of the site."""
 
@@ -153,13 +203,91 @@ class Writer(Protocol):
         made them from the same `inputs`; returns whether it rendered them."""
 
 
+class NeedsStore(Exception):
+    """A worker process of a parallel build needed the database (the task that did is
+    run again in the main process)."""
+
+
+class BuildReads:
+    """`store` for one build: the tables `exports.ReadOnce` caches, and the runs, are read
+    once; the rest (changes, ...) from `store`. Rows are shared: nothing changes them.
+
+    `offline` (in the worker processes of a parallel build, which must not use the
+    database connection of their parent) makes any read not made before raise
+    `NeedsStore`.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._once = exports.ReadOnce(cast(Store, _Online(self)))
+        self._runs: list[dict[str, Any]] | None = None
+        self.offline = False
+        #: The reads made since it was set: (method, arguments that select rows).
+        self.calls: set[tuple[Any, ...]] = set()
+
+    def prefetch(self) -> None:
+        """Reads what the API and the exports are made from (`DATA_READS`)."""
+        for name, *args in DATA_READS:
+            getattr(self, name)(*args)
+        self.runs()
+
+    def offerings(self, include_removed: bool = False) -> list[dict[str, Any]]:
+        self.calls.add(("offerings", True))  # (the active ones are among all of them)
+        return self._once.offerings(include_removed)
+
+    def models(self) -> list[dict[str, Any]]:
+        self.calls.add(("models",))
+        return self._once.models()
+
+    def price_history(self, tiers: bool = False) -> list[dict[str, Any]]:
+        self.calls.add(("price_history", tiers))
+        return self._once.price_history(tiers)
+
+    def findings(self, run_id: int | None = None) -> list[dict[str, Any]]:
+        self.calls.add(("findings", run_id))
+        return self._once.findings(run_id)
+
+    def runs(self) -> list[dict[str, Any]]:
+        self.calls.add(("runs",))
+        if self._runs is None:
+            self._runs = self.store("runs")()
+        return self._runs
+
+    def store(self, name: str) -> Any:
+        """Method `name` of the store, unless `offline`."""
+        if self.offline:
+            raise NeedsStore(name)
+        return getattr(self._store, name)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        self.calls.add((name,))
+        return self.store(name)
+
+
+class _Online:
+    """The store as `BuildReads` lets its cache read it."""
+
+    def __init__(self, reads: BuildReads) -> None:
+        self._reads = reads
+
+    def __getattr__(self, name: str) -> Any:
+        # (the cache takes a method before it knows whether it will call it)
+        return lambda *args, **kwargs: self._reads.store(name)(*args, **kwargs)
+
+
 class SiteRenderer:
     """Renders every file of the site for `store` through `writer`."""
 
     def __init__(self, store: Store, base: str, writer: Writer, rows_per_page: int,
                  sitemap_max_urls: int, search: bool) -> None:
         self.store = store
-        self.cat = Catalog(store)
+        # Tables that several parts of the site read (offerings, models, findings, price
+        # history) are read from the database once.
+        self.reads_log = BuildReads(store)
+        self.reads = cast(Store, self.reads_log)
+        self.cat = Catalog(self.reads)
         self.base = base
         self.writer = writer
         self.rows_per_page = rows_per_page
@@ -168,6 +296,7 @@ class SiteRenderer:
         self.html_env, self.md_env = _environments()
         self.site = SiteInfo(SITE_TITLE)
         self.sitemap: list[tuple[str, str | None]] = []
+        self._digests: dict[int, tuple[Any, str]] = {}
 
     # -- pages ------------------------------------------------------------------
 
@@ -199,10 +328,29 @@ class SiteRenderer:
             out.update(files)
             return out
 
-        self.writer.unit(page.path, (template, sorted(ctx.items()), sorted(files.items())),
-                         produce)
+        self.writer.unit(page.path, (template, sorted((k, self.hash_form(v))
+                                                      for k, v in ctx.items()),
+                                     sorted(files.items())), produce)
         if sitemap:
             self.sitemap.append((page.canonical, page.last_updated))
+
+    def hash_form(self, value: Any) -> Any:
+        """`value` as hashed for a page's inputs: each dataclass in it (a row of a table,
+        say) by a hash of its `repr`, computed once per task however many pages show it
+        (each page of a long table may have all its rows in its context)."""
+        kind = type(value)
+        if kind is list or kind is tuple:
+            return kind(map(self.hash_form, value))
+        if _repr_fields(kind) is None:
+            return value
+        known = self._digests.get(id(value))
+        if known is None or known[0] is not value:
+            # Lists (of rows) are hashed row by row; other fields as they are.
+            fields = [self.hash_form(v) if type(v) is list else v
+                      for v in value.__dict__.values()]
+            text = repr((kind.__qualname__, fields)).encode("utf-8", "surrogatepass")
+            known = self._digests[id(value)] = (value, hashlib.sha256(text).hexdigest())
+        return known[1]
 
     @staticmethod
     def hrefs(path: str) -> tuple[str, MdSafe]:
@@ -220,25 +368,63 @@ class SiteRenderer:
                 name.removesuffix(".html") + ".md")), k == n))
         return Pager(links, starts[n] + 1 if sizes[n] else 0, starts[n] + sizes[n], sum(sizes))
 
-    def run(self) -> None:
+    def run(self, workers: int = 1) -> None:
+        """Renders the site; with `workers` > 1 the pages are shared with forked worker
+        processes (see `parallel`), which write the same files as a serial build would."""
         cat = self.cat
         stats = Stats(len(cat.models), len(cat.offerings), len(cat.providers))
-        self.index(stats)
-        for mid in cat.model_ids:
+        # In the order of the sitemap. Tasks that read the store run in this process (its
+        # connection is not shared with workers); workers take the others, model pages last.
+        tasks = [Task(functools.partial(self.index, stats))]
+        ids = cat.model_ids
+        step = max(1, -(-len(ids) // MODEL_TASKS))
+        tasks += [Task(functools.partial(self.models, ids[n:n + step]), batch=True)
+                  for n in range(0, len(ids), step)]
+        tasks += [Task(functools.partial(self.groups, "provider", cat.providers)),
+                  Task(functools.partial(self.groups, "author", cat.authors)),
+                  Task(self.changes, store=True), Task(self.quality, store=True),
+                  Task(self.not_found), Task(functools.partial(self.llms, stats)),
+                  Task(self.data, weight=3), Task(self.assets)]
+        if workers > 1 and hasattr(os, "fork") and len(tasks) < 256:
+            segments = parallel(self, tasks, workers)
+        else:
+            segments = [self._task(task.run) for task in tasks]
+        self.sitemap = [entry for segment in segments for entry in segment]
+        self.crawler_files()
+
+    def _task(self, task: Callable[[], None]) -> list[tuple[str, str | None]]:
+        """Runs `task`; returns the sitemap entries it added."""
+        start = len(self.sitemap)
+        try:
+            task()
+        except BaseException:
+            del self.sitemap[start:]
+            raise
+        finally:
+            self._digests.clear()
+        segment = self.sitemap[start:]
+        del self.sitemap[start:]
+        return segment
+
+    def models(self, model_ids: Sequence[str]) -> None:
+        for mid in model_ids:
             self.model(mid)
-        for kind, groups in (("provider", cat.providers), ("author", cat.authors)):
-            self.groups(kind, groups)
-        self.changes()
-        self.quality()
+
+    def not_found(self) -> None:
         # Served for any missing path, so its links are absolute paths under the base URL.
         self.emit("404", self.page("404.html", "Page not found", "No page at this address.",
                                    None, root=urlsplit(self.base).path), sitemap=False)
-        self.llms(stats)
-        self.crawler_files()
-        self.data()
+
+    def assets(self) -> None:
         for name in ASSETS:
             self.writer.write(f"assets/{name}", (
                 resources.files("catalog") / "templates" / "assets" / name).read_bytes())
+
+    def warm(self) -> None:
+        """Compiles every template, so that forked workers share them."""
+        for env in (self.html_env, self.md_env):
+            for name in env.list_templates(filter_func=lambda n: not n.startswith("assets/")):
+                env.get_template(name)
 
     def index(self, stats: Stats) -> None:
         cat = self.cat
@@ -309,7 +495,7 @@ class SiteRenderer:
                           pager=pager, caption=f"Models listed for {kind} {g.key}")
 
     def changes(self) -> None:
-        log = ChangeLog(self.cat, self.store)
+        log = ChangeLog(self.cat, self.reads)
         runs = log.runs("../")
         run_paths: dict[int, str] = {}
         for run in runs:
@@ -336,8 +522,8 @@ class SiteRenderer:
             dict, {"changes.xml": feed}))
 
     def quality(self) -> None:
-        kinds = finding_kinds(self.cat, self.store, "../")
-        updated = findings_updated(self.store, self.cat.run_dates)
+        kinds = finding_kinds(self.cat, self.reads, "../")
+        updated = findings_updated(self.reads, self.cat.run_dates)
         summaries = []
         for kind in kinds:
             parts = chunks(kind.rows, self.rows_per_page)
@@ -380,22 +566,43 @@ class SiteRenderer:
             self.writer.unit(name, (name, text), functools.partial(dict, {name: text}))
 
     def data(self) -> None:
-        """The API and the exports: always written (they are cheap and read everything)."""
-        finished = [r for r in self.store.runs() if r["finished_at"]]
+        """The API and the exports, made again only when what they are made from (the
+        reads in `DATA_READS`) changed."""
+        reads = self.reads_log
+        inputs = ("data", reads.runs(),
+                  *(getattr(reads, name)(*args) for name, *args in DATA_READS))
+        rendered = self.writer.unit("exports/pricing.json", inputs, self._data_files)
+        if rendered and not reads.calls <= DATA_CALLS:
+            # The exports read something `inputs` did not hold: never reuse these files.
+            self.writer.forget("exports/pricing.json")
+
+    def _data_files(self) -> dict[str, str | bytes]:
+        reads = self.reads_log
+        reads.calls = set()
+        finished = [r for r in reads.runs() if r["finished_at"]]
         generated_at = finished[-1]["finished_at"] if finished else None
-        rows = exports.offering_rows(self.store)
+        rows = exports.offering_rows(self.reads)
+        files: dict[str, str | bytes] = {}
         buf = io.StringIO()
         exports.write_json(rows, buf, generated_at)
-        self.writer.write("exports/pricing.json", buf.getvalue())
+        files["exports/pricing.json"] = buf.getvalue()
         buf = io.StringIO()
         exports.write_csv(rows, buf)
-        self.writer.write("exports/pricing.csv", buf.getvalue())
-        self.writer.write("api/schema.json", simplejson.dumps(
-            exports.EXPORT_SCHEMA, indent=2, ensure_ascii=False) + "\n")
-        for rel, text in exports.site_files(self.store, generated_at, pricing=False).items():
-            self.writer.write(rel, text)  # models, prices, history, findings and schemas
+        files["exports/pricing.csv"] = buf.getvalue()
+        files["api/schema.json"] = simplejson.dumps(
+            exports.EXPORT_SCHEMA, indent=2, ensure_ascii=False) + "\n"
+        # models, prices, history, findings and schemas
+        files.update(exports.site_files(self.reads, generated_at, pricing=False))
         models = [api.api_model(self.cat, mid, self.base) for mid in self.cat.model_ids]
-        self.writer.write("api/models.json", api.dumps(models))
+        files["api/models.json"] = api.dumps(models)
+        return files
+
+
+#: What the API and the exports are made from (with the runs and the catalog `Catalog`
+#: makes of the same reads): (method of `BuildReads`, arguments).
+DATA_READS = (("offerings", True), ("models",), ("price_history", False),
+              ("price_history", True), ("findings", None))
+DATA_CALLS = frozenset({*DATA_READS, ("runs",)})
 
 
 #: Changes of the latest run shown on the changes page itself; the run page lists all.
@@ -405,3 +612,127 @@ LATEST_ROWS = 100
 def _rendered(name: str, render: Callable[[dict[str, Any]], str], ctx: dict[str, Any]
               ) -> dict[str, str | bytes]:
     return {name: render(ctx)}
+
+
+#: Model pages are rendered in this many tasks, shared among the workers of a build.
+MODEL_TASKS = 24
+SitemapEntries = list[tuple[str, str | None]]
+
+
+@dataclass(frozen=True)
+class Task:
+    """Some pages of the site: `store` tasks read the database, `batch` ones are many
+    small pages that even out the workers' shares at the end."""
+
+    run: Callable[[], None]
+    store: bool = False
+    batch: bool = False
+    #: Heavier tasks are taken first.
+    weight: int = 1
+
+
+def parallel(renderer: SiteRenderer, tasks: list[Task], workers: int) -> list[SitemapEntries]:
+    """Runs `tasks` in this process and `workers - 1` forked ones; returns the sitemap
+    entries of each task, in the order of `tasks`.
+
+    Every task writes its own files, so where it runs changes nothing in the site. The
+    tasks that read the store run here first; the others are taken from a shared queue
+    (a pipe holding one byte per task), heavy ones first. Each worker then sends what its
+    writer did back through a pipe, and the writers are merged.
+    """
+    renderer.warm()
+    renderer.reads_log.prefetch()  # so that workers need not read the database
+    queue = sorted((n for n, t in enumerate(tasks) if not t.store),
+                   key=lambda n: (tasks[n].batch, -tasks[n].weight))
+    read_q, write_q = os.pipe()
+    os.write(write_q, bytes(queue))
+    os.close(write_q)
+    segments: dict[int, SitemapEntries] = {}
+
+    def drain() -> None:
+        while byte := os.read(read_q, 1):
+            try:
+                segments[byte[0]] = renderer._task(tasks[byte[0]].run)
+            except NeedsStore:
+                if not renderer.reads_log.offline:
+                    raise
+                deferred.append(byte[0])  # (it wrote nothing: it read before writing)
+
+    deferred: list[int] = []
+
+    children: list[tuple[int, int]] = []
+    gc.freeze()  # objects shared with the workers are not copied by their collections
+    try:
+        for _ in range(workers - 1):
+            read_r, write_r = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover (a worker: its coverage is not collected)
+                renderer.reads_log.offline = True
+                _worker(drain, segments, deferred, renderer.writer, read_r, write_r)
+            os.close(write_r)
+            children.append((pid, read_r))
+        for n, task in enumerate(tasks):
+            if task.store:
+                segments[n] = renderer._task(task.run)
+        drain()
+        while children:
+            pid, read_r = children[0]
+            try:
+                payload = _read_all(read_r)
+            finally:
+                del children[0]
+                os.close(read_r)
+                os.waitpid(pid, 0)
+            if not payload:
+                raise CatalogError("a worker process of the build stopped unexpectedly")
+            ok, done, state, later = pickle.loads(payload)
+            if not ok:
+                raise (CatalogError(done[1]) if done[0] else
+                       CatalogError(f"a worker process of the build failed:\n{done[1]}"))
+            for n in done:
+                if n in segments:
+                    raise CatalogError("two workers rendered the same pages")
+            segments.update(done)
+            renderer.writer.merge(state)
+            deferred.extend(later)
+        for n in deferred:  # what workers could not do without the database
+            segments[n] = renderer._task(tasks[n].run)
+    finally:
+        gc.unfreeze()
+        os.close(read_q)
+        for pid, read_r in children:  # only after a failure here: stop the workers
+            with contextlib.suppress(OSError):
+                os.close(read_r)
+                os.kill(pid, signal.SIGTERM)
+                os.waitpid(pid, 0)
+    if len(segments) != len(tasks):
+        raise CatalogError("the build's workers left pages unrendered")
+    return [segments[n] for n in range(len(tasks))]
+
+
+def _worker(drain: Callable[[], None], segments: dict[int, SitemapEntries],
+            deferred: list[int], writer: Writer, read_r: int, write_r: int
+            ) -> None:  # pragma: no cover
+    """A forked worker: renders tasks from the queue, sends back what it did, exits."""
+    try:
+        os.close(read_r)
+        try:
+            drain()
+            payload = pickle.dumps((True, segments, writer.state(), deferred))
+        except BaseException as exc:  # reported to the parent, which raises
+            payload = pickle.dumps((False, (isinstance(exc, CatalogError), str(exc)
+                                            if isinstance(exc, CatalogError)
+                                            else traceback.format_exc()), None, None))
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(write_r, view):]
+        os.close(write_r)
+    finally:
+        os._exit(0)
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    while block := os.read(fd, 1 << 20):
+        chunks.append(block)
+    return b"".join(chunks)

@@ -10,7 +10,13 @@ Incremental: the manifest (`.catalog-site`, which also marks the directory as a 
 records, for every page, a hash of everything it was rendered from. The next build
 renders a page only when that hash changed; other pages are hard-linked from the previous
 build. The hash covers the templates and the renderer's code too (the `fingerprint`), so
-a new version of catalog renders everything once.
+a new version of catalog renders everything once. A file that is rendered but comes out
+byte-identical to the previous build's is linked from it too, not written again.
+
+Parallel: on several CPUs, `SiteRenderer.run` shares the pages among forked worker
+processes (`pages.parallel`); each renders and writes its pages into the same new
+directory, and their writers' records are merged, so the site and its manifest are the
+same as those of a build in one process.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Callable
@@ -42,6 +49,9 @@ PAGE_BUDGET = 200 * 1024
 #: Rows of a long table per page, at most (heavy rows split sooner: `pages.MAX_ROWS_WEIGHT`).
 ROWS_PER_PAGE = 400
 MARKER = ".catalog-site"
+#: Processes rendering a build at most, and the catalog size from which it uses several.
+MAX_WORKERS = 4
+PARALLEL_MODELS = 200
 #: The modules whose code decides what a page looks like (part of the `fingerprint`).
 _RENDERER_MODULES = ("api", "changes", "chart", "exports", "feeds", "history", "markdown",
                      "pages", "paths", "site", "views")
@@ -85,20 +95,25 @@ class BuildReport:
 class SiteWriter:
     """Writes files under `root`, comparing each with the same file of `previous`.
 
-    Every path is checked to resolve inside `root`. An unchanged file keeps the previous
-    file's modification time, so hosts and mirrors see it as unchanged too.
+    Every path is checked to resolve inside `root`. A file byte-identical to the previous
+    build's is hard-linked from it rather than written again (copied, with its times, when
+    links are not possible), so it keeps its modification time and hosts and mirrors see it
+    as unchanged too.
     """
 
     def __init__(self, root: Path, previous: Path | None, fingerprint: str) -> None:
         self.root = root
         self._base = root.resolve()
+        self._base_text = str(self._base)
         self.previous = previous
+        self._previous_text = str(previous) if previous is not None else None
         self.fingerprint = fingerprint
         self.written: dict[str, int] = {}
         self.unchanged = 0
         self.units: dict[str, tuple[str, list[str]]] = {}
         self.rendered: list[str] = []
         self.reused = 0
+        self._dirs: set[str] = {""}
         self._previous_units = _read_manifest(previous, fingerprint)
 
     def write(self, rel: str, content: str | bytes) -> None:
@@ -106,32 +121,38 @@ class SiteWriter:
             raise CatalogError(f"two pages would be written to {rel}")
         data = content.encode("utf-8") if isinstance(content, str) else content
         target = self._target(rel)
-        target.write_bytes(data)
+        if not self._link_if_same(rel, target, data):
+            _write_file(target, data)
         self.written[rel] = len(data)
-        self._keep_mtime_if_same(rel, target, data)
 
-    def _target(self, rel: str) -> Path:
+    def _target(self, rel: str) -> str:
         """The path of `rel` in the new site. `root` is a directory this build created, so
         a relative path without ".." (`check_relative`) cannot leave it."""
-        target = self._base / check_relative(rel)
-        if target.parent != self._base:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        return target
+        check_relative(rel)
+        parent = rel.rpartition("/")[0]
+        if parent not in self._dirs:
+            os.makedirs(os.path.join(self._base_text, parent), exist_ok=True)
+            self._dirs.add(parent)
+        return os.path.join(self._base_text, rel)
 
     def adopt(self, rel: str) -> None:
         """Counts a file that a tool wrote under `root` itself (the search index)."""
         target = inside(self.root, rel)
         data = target.read_bytes()
         self.written[rel] = len(data)
-        self._keep_mtime_if_same(rel, target, data)
+        old = _previous_file(self._previous_text, rel)
+        if old is not None and old[1].st_size == len(data) and _read(old[0]) == data:
+            self.unchanged += 1
+            os.utime(target, ns=(old[1].st_atime_ns, old[1].st_mtime_ns))
 
-    def _keep_mtime_if_same(self, rel: str, target: Path, data: bytes) -> None:
-        old = self.previous / rel if self.previous else None
-        if old is not None and old.is_file() and not old.is_symlink():
-            stat = old.stat()
-            if stat.st_size == len(data) and old.read_bytes() == data:
-                self.unchanged += 1
-                os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    def _link_if_same(self, rel: str, target: str, data: bytes) -> bool:
+        """Links `rel` from the previous build if that file holds exactly `data`."""
+        old = _previous_file(self._previous_text, rel)
+        if old is None or old[1].st_size != len(data) or _read(old[0]) != data:
+            return False
+        _link_or_copy(old[0], target, old[1])
+        self.unchanged += 1
+        return True
 
     def unit(self, key: str, inputs: Any,
              produce: Callable[[], dict[str, str | bytes]]) -> bool:
@@ -154,26 +175,96 @@ class SiteWriter:
 
     def _link(self, files: list[str]) -> bool:
         """Hard-links `files` from the previous build (copies across file systems)."""
-        assert self.previous is not None
-        sources = [self.previous / rel for rel in files]
-        if not all(s.is_file() and not s.is_symlink() for s in sources):
+        sources = [_previous_file(self._previous_text, rel) for rel in files]
+        if not all(sources):
             return False
         for rel, source in zip(files, sources, strict=True):
+            assert source is not None
             if rel in self.written:
                 raise CatalogError(f"two pages would be written to {rel}")
-            target = self._target(rel)
-            try:
-                os.link(source, target)
-            except OSError:
-                shutil.copy2(source, target)
-            self.written[rel] = target.stat().st_size
+            _link_or_copy(source[0], self._target(rel), source[1])
+            self.written[rel] = source[1].st_size
             self.unchanged += 1
         return True
+
+    def state(self) -> tuple[Any, ...]:
+        """What this writer did, for `merge` into the writer of the same build in another
+        process (a worker of a parallel build)."""
+        return (self.written, self.unchanged, self.units, self.rendered, self.reused)
+
+    def merge(self, state: tuple[Any, ...]) -> None:
+        """Adds what another writer of this build did (`state`)."""
+        written, unchanged, units, rendered, reused = state
+        for rel in written:
+            if rel in self.written:
+                raise CatalogError(f"two pages would be written to {rel}")
+        for key in units:
+            if key in self.units:
+                raise CatalogError(f"two pages would be written to {key}")
+        self.written.update(written)
+        self.units.update(units)
+        self.unchanged += unchanged
+        self.rendered.extend(rendered)
+        self.reused += reused
+
+    def forget(self, key: str) -> None:
+        """Records page `key` with no inputs hash, so that the next build renders it."""
+        self.units[key] = ("", self.units[key][1])
 
     def manifest(self) -> str:
         return json.dumps({"catalog_site": _MANIFEST_VERSION, "fingerprint": self.fingerprint,
                            "pages": {k: list(v) for k, v in sorted(self.units.items())}},
                           indent=0, sort_keys=True) + "\n"
+
+
+def _previous_file(previous: str | None, rel: str) -> tuple[str, os.stat_result] | None:
+    """The previous build's regular file `rel` (never a symbolic link) as `(path, stat)`,
+    or None."""
+    if previous is None:
+        return None
+    path = os.path.join(previous, rel)
+    try:
+        st = os.lstat(path)
+    except (OSError, ValueError):
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    return path, st
+
+
+def _read(path: str) -> bytes | None:
+    try:
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
+    except OSError:
+        return None
+    try:
+        chunks = []
+        while block := os.read(fd, 1 << 20):
+            chunks.append(block)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _write_file(path: str, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _NOFOLLOW, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
+def _link_or_copy(source: str, target: str, st: os.stat_result) -> None:
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        shutil.copyfile(source, target, follow_symlinks=False)
+        os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 def input_digest(key: str, inputs: Any) -> str:
@@ -237,13 +328,15 @@ def normalise_base_url(base_url: str | None) -> str:
 
 def build_site(store: Store, out_dir: Path, base_url: str | None = None, *,
                search: bool | None = None, rows_per_page: int = ROWS_PER_PAGE,
-               sitemap_max_urls: int = SITEMAP_MAX_URLS) -> BuildReport:
+               sitemap_max_urls: int = SITEMAP_MAX_URLS, workers: int | None = None
+               ) -> BuildReport:
     """Renders the catalog in `store` as a static site into `out_dir`, replacing it whole.
 
     `search`: True requires the Pagefind index, False skips it, None (default) builds it
     when Pagefind is installed and says it was skipped otherwise. `out_dir` must not
     exist, be empty, or hold a previous build (it has the `MARKER` file): anything else
-    is refused rather than deleted.
+    is refused rather than deleted. `workers`: processes rendering pages (default: one
+    per CPU, at most `MAX_WORKERS`, and one for small catalogs); the site is the same.
     """
     start = time.perf_counter()
     base = normalise_base_url(base_url)
@@ -261,8 +354,9 @@ def build_site(store: Store, out_dir: Path, base_url: str | None = None, *,
         tmp.chmod(0o755)
         writer = SiteWriter(tmp, out if out.is_dir() else None,
                             fingerprint(base, rows_per_page, sitemap_max_urls))
-        SiteRenderer(store, base, writer, rows_per_page, sitemap_max_urls,
-                     exe is not None).run()
+        renderer = SiteRenderer(store, base, writer, rows_per_page, sitemap_max_urls,
+                                exe is not None)
+        renderer.run(workers if workers is not None else default_workers(len(renderer.cat.models)))
         pages = sum(1 for p in writer.written if p.startswith("models/") and p.endswith(".html"))
         if exe is not None and pages:
             for rel in site_search.index_site(tmp, exe):
@@ -283,6 +377,19 @@ def build_site(store: Store, out_dir: Path, base_url: str | None = None, *,
     return BuildReport(len(writer.written), writer.unchanged, len(writer.rendered),
                        writer.reused, status, round(time.perf_counter() - start, 3), out,
                        oversized, tuple(sorted(writer.rendered)))
+
+
+def default_workers(models: int) -> int:
+    """Processes for a build of `models` models: one per CPU this process may run on, at
+    most `MAX_WORKERS`; one below `PARALLEL_MODELS` models, where starting them costs more
+    than it saves."""
+    if models < PARALLEL_MODELS or not hasattr(os, "fork"):
+        return 1
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, MAX_WORKERS))
 
 
 def _check_replaceable(out: Path) -> None:
