@@ -41,8 +41,9 @@ TOOLS_VENV = OUT / "venv"  # aiohttp, httpx-aiohttp, sniffio, py-spy, Scrapy
 STOCK_VENV = OUT / "venv-stock"  # httpx as the project pins it, nothing else
 BENCHMARKS_MD = ROOT / "BENCHMARKS.md"
 GNU_TIME = Path("/usr/bin/time")
-PROJECT_PACKAGES = ("httpx", "httpcore", "anyio", "sniffio", "selectolax", "jinja2",
-                    "pydantic", "sqlite-utils", "protego", "pagefind", "pagefind-bin")
+PROJECT_PACKAGES = ("httpx", "httpx-aiohttp", "aiohttp", "httpcore", "anyio", "sniffio",
+                    "selectolax", "jinja2", "pydantic", "sqlite-utils", "protego", "pagefind",
+                    "pagefind-bin")
 
 
 # --------------------------------------------------------------------------- output

@@ -30,6 +30,7 @@ import datetime as dt
 import json
 import os
 import re
+import sqlite3
 import sys
 import tempfile
 from pathlib import Path
@@ -42,6 +43,7 @@ import common as c  # bench/common.py, beside this file
 OFFERINGS = 5000
 SPIDER = c.OUT / "scrapy_mirror_spider.py"  # written from SPIDER_SOURCE below
 SCRAPY_VENV = c.OUT / "venv-scrapy"
+URL_LIST = c.OUT / "crawl-5000-urls.txt"  # the pages catalog stored, for Scrapy's list runs
 SUMMARY = re.compile(r"crawl run \d+: (\d+) fetched .*?, (\d+) skipped, \d+ retries, "
                      r"([\d.]+) s")
 
@@ -85,8 +87,9 @@ class MirrorSpider(scrapy.Spider):
         "USER_AGENT": "catalog-bench-scrapy/1.0 (+https://github.com/catalog-tools/catalog)",
     }
 
-    def __init__(self, origin: str, stats: str, **kwargs: Any) -> None:
+    def __init__(self, origin: str, stats: str, urls: str = "", **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.url_list = urls  # a file of URLs: fetch exactly these and parse nothing
         self.origin = origin.rstrip("/")
         self.host = urlsplit(self.origin).netloc
         self.stats_path = stats
@@ -102,8 +105,17 @@ class MirrorSpider(scrapy.Spider):
             yield request
 
     def start_requests(self) -> Iterator[scrapy.Request]:
+        if self.url_list:
+            with open(self.url_list) as f:
+                for line in f:
+                    yield scrapy.Request(line.strip(), callback=self.count,
+                                         errback=self.failed, dont_filter=True)
+            return
         for path in ("/", "/sitemap.xml", "/llms.txt"):
             yield scrapy.Request(self.origin + path, callback=self.parse, errback=self.failed)
+
+    def count(self, response: Response, **kwargs: Any) -> None:
+        self.pages += 1
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[scrapy.Request]:
         self.pages += 1
@@ -151,6 +163,10 @@ def run_catalog(origin: str, tmp: Path, tag: str, concurrency: int) -> dict[str,
     if match is None:
         raise SystemExit(f"catalog crawl did not crawl the mirror:\n{t.stdout}{t.stderr}")
     pages, skipped, seconds = int(match[1]), int(match[2]), float(match[3])
+    if not URL_LIST.is_file():  # what Scrapy fetches from a list: the pages catalog stored
+        with sqlite3.connect(db) as con:
+            URL_LIST.write_text("".join(f"{u}\n" for (u,) in con.execute(
+                "SELECT url FROM pages WHERE status = 200 ORDER BY url")))
     db.unlink(missing_ok=True)
     for extra in ("-wal", "-shm", "-crawl-lock"):
         Path(f"{db}{extra}").unlink(missing_ok=True)
@@ -159,13 +175,13 @@ def run_catalog(origin: str, tmp: Path, tag: str, concurrency: int) -> dict[str,
             "cpu_s": (t.user or 0) + (t.sys or 0), "concurrency": concurrency}
 
 
-def run_scrapy(python: Path, origin: str, tmp: Path, tag: str, concurrency: int
-               ) -> dict[str, Any]:
-    stats = tmp / f"scrapy-{tag}.json"
+def run_scrapy(python: Path, origin: str, tmp: Path, tag: str, concurrency: int,
+               from_list: bool = False) -> dict[str, Any]:
+    stats = tmp / f"scrapy-{tag}{'-list' if from_list else ''}.json"
     SPIDER.parent.mkdir(parents=True, exist_ok=True)
     SPIDER.write_text(SPIDER_SOURCE)
     t = c.timed([python.parent / "scrapy", "runspider", SPIDER, "-a", f"origin={origin}",
-                 "-a", f"stats={stats}",
+                 "-a", f"stats={stats}", "-a", f"urls={URL_LIST if from_list else ''}",
                  "-s", f"CONCURRENT_REQUESTS={concurrency}",
                  "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={concurrency}"],
                 cwd=tmp, timeout=3600)
@@ -194,13 +210,22 @@ def section(m: dict[str, Any], server: c.Server, scrapy: dict[str, str], args: a
     rows = []
     lines = []
     for conc, runs in by_c.items():
-        ours, theirs = runs["catalog"], runs["scrapy"]
-        for name, rr in (("`catalog crawl`", ours), ("Scrapy, fetch only", theirs)):
-            rows.append([name, str(conc), col(rr, "pages", digits=0), col(rr, "crawl_s", "s"),
-                         col(rr, "pps", digits=0), cpu_ms(rr), col(rr, "rss_mb", "MB", 0)])
+        ours, theirs, listed = runs["catalog"], runs["scrapy"], runs.get("scrapy_list", [])
+        for name, rr in (("`catalog crawl`", ours), ("Scrapy, fetch only, following links",
+                                                      theirs),
+                         ("Scrapy, fetch only, from the URL list", listed)):
+            if rr:
+                rows.append([name, str(conc), col(rr, "pages", digits=0),
+                             col(rr, "crawl_s", "s"), col(rr, "pps", digits=0), cpu_ms(rr),
+                             col(rr, "rss_mb", "MB", 0)])
         r = ratios(ours, theirs)
         met = "met" if (r["median"] or 0) >= 3 else "not met"
-        lines.append(f"- at {conc} in flight: **×{c.fmt(r)}** ({met})")
+        line = f"- at {conc} in flight: **×{c.fmt(r)}** against Scrapy following links ({met})"
+        if listed:
+            rl = ratios(ours, listed)
+            line += (f"; ×{c.fmt(rl)} against Scrapy fetching the same URLs from a list "
+                     f"({'met' if (rl['median'] or 0) >= 3 else 'not met'})")
+        lines.append(line)
     table = c.md_table(["", "in flight", "pages fetched", "crawl phase", "pages/s",
                         "CPU ms per page (whole command)", "peak RSS"], rows)
     concs = list(by_c)
@@ -239,6 +264,9 @@ same pages and storing nothing, same concurrency, pairs of runs measured back to
   per host (catalog `--concurrency C --per-host C --delay 0`; Scrapy
   `CONCURRENT_REQUESTS` and `CONCURRENT_REQUESTS_PER_DOMAIN` = C, `DOWNLOAD_DELAY` 0, no
   AutoThrottle, no cookies).
+- Scrapy from the URL list: the same spider given every URL catalog stored (status 200)
+  as its start requests, parsing nothing: the pure fetch rate, with no discovery at all, so
+  the strictest reading of "fetch-only" (catalog still has to discover its pages).
 - `catalog crawl` per page: fetch (httpx over aiohttp), extract offerings and links in
   worker processes (selectolax, markdown-it), store page, frontier state and extraction in
   SQLite (committed in batches). Scrapy per page: fetch, find links (lxml), nothing kept.
@@ -268,18 +296,21 @@ def main() -> None:
     scrapy = c.venv_versions(python, ["scrapy", "twisted", "lxml"])
     facts = c.make_mirror(OFFERINGS)
     by_c: dict[int, dict[str, list[dict[str, Any]]]] = {
-        conc: {"catalog": [], "scrapy": []} for conc in args.concurrency}
+        conc: {"catalog": [], "scrapy": [], "scrapy_list": []} for conc in args.concurrency}
+    URL_LIST.unlink(missing_ok=True)
     with c.serve_mirror(c.mirror_dir(OFFERINGS)) as server, \
             tempfile.TemporaryDirectory() as tmp:
         for n in range(args.runs):
             for conc in args.concurrency:
-                order = ("catalog", "scrapy") if n % 2 == 0 else ("scrapy", "catalog")
+                order = (("catalog", "scrapy", "scrapy_list") if n % 2 == 0 or
+                         not URL_LIST.is_file() else ("scrapy_list", "scrapy", "catalog"))
                 for who in order:
                     tag = f"{conc}-{n}"
                     if who == "catalog":
                         r = run_catalog(server.origin, Path(tmp), tag, conc)
                     else:
-                        r = run_scrapy(python, server.origin, Path(tmp), tag, conc)
+                        r = run_scrapy(python, server.origin, Path(tmp), tag, conc,
+                                       from_list=who == "scrapy_list")
                     by_c[conc][who].append(r)
                     c.log(f"run {n + 1}, {conc} in flight: {who:7} {r['pages']} pages in "
                           f"{r['crawl_s']:.2f} s ({r['pps']:.0f} pages/s, "
