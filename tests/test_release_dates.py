@@ -72,3 +72,11 @@ def test_month_only_release_date_is_stored_exported_and_shown(tmp_path: Path) ->
     assert "<dt>Released</dt><dd>May 2024</dd>" in page.read_text(encoding="utf-8")
     assert "- Released: May 2024\n" in page.with_suffix(".md").read_text(encoding="utf-8")
     store.close()
+
+
+def test_a_model_page_shows_the_release_date_most_offerings_state() -> None:
+    from catalog.render.views import release_date
+
+    assert release_date(["2025-09-29", "2025-01-15", "2025-09-29", None]) == "2025-09-29"
+    assert release_date(["2025-09", "2025-09-29"]) == "2025-09"  # a tie: the earliest
+    assert release_date([None, None]) is None

@@ -12,6 +12,7 @@ Offerings priced only per request, image, second or character are listed but not
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -162,7 +163,7 @@ class ModelPage:
     modality_list: list[str]
     context: str
     released: str
-    """The earliest release date its offerings state ("May 2024", "2024-05-13"), or ""."""
+    """The release date most of its offerings state ("May 2024", "2024-05-13"), or ""."""
     offerings: list[OfferingView]
     tiered: list[OfferingView]
     """The offerings with context-tier prices, in the order of `offerings`."""
@@ -442,13 +443,13 @@ class Catalog:
                    if n < 3 or any(v.prices[c[0]] != DASH for v in views)]
         findings = self._findings(mid)
         json_path = self.model_json_path(mid)
-        releases = sorted(o["release_date"] for o in self.by_model[mid] if o["release_date"])
+        released = release_date([o["release_date"] for o in self.by_model[mid]])
         return ModelPage(
             id=mid, name=m["name"], author=self.author_link(m["author"], root),
             family=m["family"], description=one_line(m["description"]),
             modalities=", ".join(m["modalities"]) or DASH, modality_list=list(m["modalities"]),
             context=_tokens(m["context_length"]),
-            released=month_label(releases[0] if releases else None), offerings=views,
+            released=month_label(released), offerings=views,
             tiered=[v for v in views if v.tiers], price_columns=columns, cheapest=cheapest,
             related=self._related(mid, root), findings=findings[:MAX_FINDINGS],
             findings_total=len(findings), json_path=json_path,
@@ -508,6 +509,16 @@ class Catalog:
                     one_line(f["field"]), one_line(f["kind"]), one_line(f["detail"]),
                     LinkView(one_line(f["url"]), href, md_link(f["url"], href), True)))
         return sorted(out, key=lambda v: (v.url.text, v.field, v.kind, v.detail))
+
+
+def release_date(dates: list[str | None]) -> str | None:
+    """The release date most offerings state (a provider's wrong date is outvoted), the
+    earliest among the most stated; None when none states one."""
+    counts = Counter(d for d in dates if d)
+    if not counts:
+        return None
+    top = max(counts.values())
+    return min(d for d, n in counts.items() if n == top)
 
 
 def tier_lines(off: dict[str, Any]) -> list[str]:
