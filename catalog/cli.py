@@ -284,7 +284,18 @@ def export_cmd(db: str, what: str, fmt: str, out: Path | None, excel: bool,
         return
     store = _open_existing(db)
     export = exports.build_export(store, what, _filters(options), blend)
-    _write_text(exports.export_text(export, fmt, exports.generated_at(store), excel), out)
+    generated = exports.generated_at(store)
+    if out is None:
+        exports.write_export(export, fmt, sys.stdout, generated, excel)
+        return
+    # streamed row by row into a file beside `out`, which replaces it once complete
+    part = out.with_name(f".{out.name}.part")
+    try:
+        with part.open("w", encoding="utf-8", newline="") as fp:
+            exports.write_export(export, fmt, fp, generated, excel)
+        part.replace(out)
+    finally:
+        part.unlink(missing_ok=True)
 
 
 @cli.command("cost")

@@ -681,6 +681,51 @@ class Store:
                 last["currency"] = "/".join(sorted(currencies))
         return out
 
+    def offering_keys(self, include_removed: bool = False) -> list[dict[str, Any]]:
+        """Returns the `id`, `model_id`, `provider`, `url` and `status` of every offering,
+        in the order of `offerings`."""
+        where = "" if include_removed else "WHERE status = 'active' "
+        return self._dicts("SELECT id, model_id, provider, url, status FROM offerings "
+                           f"{where}ORDER BY model_id, url")
+
+    def export_offerings(self) -> Iterator[dict[str, Any]]:
+        """Yields every active offering as `offerings` has it, but only the columns an
+        export needs (`url`, `source_model_id`, `model_id`, `name`, `author`, `provider`,
+        `catalog`, `currency`, `context_length`, `modalities`, `date_added`,
+        `release_date`, `related_urls` and base `prices`), one at a time in its order."""
+        rows = self.db.conn.execute(
+            "SELECT o.id, o.url, o.source_model_id, o.model_id, o.name, o.author, o.provider, "
+            "o.catalog, o.context_length, o.modalities, o.date_added, o.release_date, "
+            "p.component, p.amount, p.currency FROM offerings o LEFT JOIN prices p "
+            "ON p.offering_id = o.id AND p.valid_to_run IS NULL "
+            "AND p.min_prompt_tokens IS NULL WHERE o.status = 'active' "
+            "ORDER BY o.model_id, o.url, p.component")
+        related = self.db.conn.cursor().execute(
+            "SELECT o.url, r.related_url FROM related r JOIN offerings o ON o.id = r.offering_id "
+            "WHERE o.status = 'active' ORDER BY o.model_id, o.url, r.related_url")
+        pending = related.fetchone()
+        off: dict[str, Any] | None = None
+        currencies: set[str] = set()
+        for (oid, url, source_id, model_id, name, author, provider, catalog, context,
+             modalities, date_added, release_date, component, amount, currency) in rows:
+            if off is None or oid != off["id"]:
+                if off is not None:
+                    yield _finish_export(off, currencies)
+                off = {"id": oid, "url": url, "source_model_id": source_id,
+                       "model_id": model_id, "name": name, "author": author,
+                       "provider": provider, "catalog": catalog, "context_length": context,
+                       "modalities": json.loads(modalities), "date_added": date_added,
+                       "release_date": release_date, "prices": {}, "related_urls": []}
+                currencies = set()
+                while pending is not None and pending[0] == url:
+                    off["related_urls"].append(pending[1])
+                    pending = related.fetchone()
+            if component is not None:
+                off["prices"][component] = Decimal(amount)
+                currencies.add(currency)
+        if off is not None:
+            yield _finish_export(off, currencies)
+
     def open_prices(self) -> dict[str, dict[str, tuple[Decimal, str]]]:
         """Returns offering URL -> component -> (amount, currency) of the prices in force,
         which are the previous run's until this run's catalog is saved (base prices only)."""
@@ -779,6 +824,13 @@ class Store:
         cur = self.db.conn.execute(sql, params)
         cols = [d[0] for d in cur.description]
         return [dict(zip(cols, row, strict=True)) for row in cur]
+
+
+def _finish_export(off: dict[str, Any], currencies: set[str]) -> dict[str, Any]:
+    ordered = sorted(currencies)
+    off["currency"] = ordered[0] if len(ordered) == 1 else (
+        None if not ordered else "/".join(ordered))
+    return off
 
 
 def _dec_text(d: Decimal) -> str:

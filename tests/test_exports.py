@@ -278,6 +278,36 @@ def test_comparison_is_among_the_filtered_offerings(store: Store) -> None:
     assert rows[B]["pct_above_cheapest"] == Decimal("12.28")  # (1.6 - 1.425) / 1.425
 
 
+@pytest.mark.parametrize("filters", [{}, {"providers": ("alpha", "beta")}, {"free": False},
+                                     {"authors": ("acme",)}])
+def test_streamed_offerings_match_the_full_read(store: Store, filters: dict[str, Any]
+                                                ) -> None:
+    """The lean, streamed read of a `Store` gives what the full offering read gives."""
+    streamed = export(store, **filters)
+    full = exports.build_export(exports.ReadOnce(store), "offerings", Filters(**filters))
+    for fmt in exports.FORMATS:
+        assert (exports.export_text(streamed, fmt, "2026-01-01T00:00:00Z")
+                == exports.export_text(full, fmt, "2026-01-01T00:00:00Z"))
+    assert streamed.rows == full.rows == exports.offering_rows(store, Filters(**filters))
+
+
+def test_a_streamed_export_can_be_written_again(store: Store) -> None:
+    ex = export(store)
+    assert exports.export_text(ex, "csv", None) == exports.export_text(ex, "csv", None)
+    assert [r["url"] for r in ex.iter_rows()] == [A, B, C, D, E, X, F, G, H]
+    with pytest.raises(ValueError):
+        exports.Export("offerings", exports.COLUMNS)
+
+
+def test_long_text_exports_join_their_parts_in_order(store: Store) -> None:
+    rows = [{"url": f"https://x.example/{i}", "name": "\u2013" if i == 3000 else "n" * 50}
+            for i in range(6000)]
+    ex = exports.Export("offerings", ["url", "name"], rows)
+    buf = io.StringIO(newline="")
+    exports.write_export(ex, "csv", buf, None)
+    assert exports.export_text(ex, "csv", None) == buf.getvalue()
+
+
 @pytest.mark.parametrize("what", ["models", "prices", "history", "findings"])
 def test_filters_apply_to_every_what(store: Store, what: str) -> None:
     rows = export(store, what, providers=("alpha",)).rows

@@ -27,12 +27,11 @@ output price (ties to the lower URL); other offerings get no rank.
 from __future__ import annotations
 
 import csv
-import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import IO, Any, Protocol
+from typing import IO, Any, Protocol, cast
 
 import simplejson
 
@@ -246,13 +245,36 @@ class ReadOnce:
         return self._read(f"findings-{run_id}", lambda: self._store.findings(run_id))
 
 
-@dataclass(frozen=True)
 class Export:
-    """Rows of one kind (`what`), each with exactly `columns`, in export order."""
+    """Rows of one kind (`what`), each with exactly `columns`, in export order.
 
-    what: str
-    columns: list[str]
-    rows: list[dict[str, Any]]
+    Give either the `rows` or a `stream` that yields them afresh on each call; writers
+    read a stream row by row, without holding every row at once.
+    """
+
+    def __init__(self, what: str, columns: list[str], rows: list[dict[str, Any]] | None = None,
+                 stream: Callable[[], Iterable[dict[str, Any]]] | None = None) -> None:
+        if (rows is None) == (stream is None):
+            raise ValueError("give an Export either rows or a stream")
+        self.what = what
+        self.columns = columns
+        self._rows = rows
+        self._stream = stream
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """Every row, as a list (read from the stream once, then kept)."""
+        if self._rows is None:
+            assert self._stream is not None
+            self._rows = list(self._stream())
+        return self._rows
+
+    def iter_rows(self) -> Iterable[dict[str, Any]]:
+        """The rows, one at a time (from the stream unless they are already kept)."""
+        if self._rows is not None:
+            return self._rows
+        assert self._stream is not None
+        return self._stream()
 
 
 def build_export(store: CatalogReads, what: str = "offerings", filters: Filters | None = None,
@@ -261,8 +283,9 @@ def build_export(store: CatalogReads, what: str = "offerings", filters: Filters 
     filters = filters or Filters()
     models = {m["id"]: m for m in store.models()}
     if what == "offerings":
+        chosen = filters
         return Export(what, offering_columns(weights),
-                      offering_rows(store, filters, weights, models))
+                      stream=lambda: iter_offering_rows(store, chosen, weights, models))
     if what == "models":
         return Export(what, model_columns(weights), model_rows(store, filters, weights, models))
     if what in ("prices", "history"):
@@ -289,12 +312,50 @@ def offering_rows(store: CatalogReads, filters: Filters | None = None,
     Each row has the contract `COLUMNS` followed by the comparison columns; the rank and
     the cheapest offering are among the rows that pass `filters`.
     """
+    return list(iter_offering_rows(store, filters, weights, models))
+
+
+def iter_offering_rows(store: CatalogReads, filters: Filters | None = None,
+                       weights: tuple[int, int] = DEFAULT_WEIGHTS,
+                       models: dict[str, dict[str, Any]] | None = None
+                       ) -> Iterator[dict[str, Any]]:
+    """Yields the rows of `offering_rows` one at a time. A `Store` is read twice, lean and
+    in order: once for the ranking (prices only kept for ranked offerings), once for the
+    rows, so no more than one offering is held at a time."""
+    filters = filters or Filters()
     if models is None and filters:
         models = {m["id"]: m for m in store.models()}
-    offerings = select(store.offerings(), filters or Filters(), models)
+    if isinstance(store, Store):
+        read: Callable[[], Iterable[dict[str, Any]]] = store.export_offerings
+    else:
+        listed = sorted(store.offerings(), key=lambda o: (o["model_id"], o["url"]))
+        read = lambda: listed  # noqa: E731
+    known = models or {}
+
+    def chosen() -> Iterator[dict[str, Any]]:
+        for off in read():
+            if not filters or filters.match(
+                    off, (known.get(off["model_id"]) or {}).get("author")):
+                yield off
+
+    # ranked like the site: USD offerings with both an input and an output price
+    priced: dict[str, list[tuple[Decimal, str]]] = {}
+    for off in chosen():
+        if (price := rank_price(off, weights)) is not None:
+            priced.setdefault(off["model_id"], []).append((price, off["url"]))
+    ranks: dict[str, tuple[int | None, Decimal | None]] = {}
+    best_url: dict[str, str] = {}
+    for model_id, group in priced.items():
+        group.sort()
+        best = group[0][0]
+        best_url[model_id] = group[0][1]
+        for place, (price, url) in enumerate(group, start=1):
+            ranks[url] = (place, pct_above(price, best))
+    del priced
+
     column = blended_column(weights)
-    rows: list[dict[str, Any]] = []
-    for off in sorted(offerings, key=lambda o: (o["model_id"], o["url"])):
+    unranked: tuple[int | None, Decimal | None] = (None, None)
+    for off in chosen():
         prices: dict[str, Decimal] = off["prices"]
         row: dict[str, Any] = {
             "url": off["url"], "source_model_id": off["source_model_id"],
@@ -304,36 +365,16 @@ def offering_rows(store: CatalogReads, filters: Filters | None = None,
         for col, comp in _PRICE_COLUMNS.items():
             row[col] = prices.get(comp)
         single_currency = off["currency"] is not None and "/" not in off["currency"]
+        rank, pct = ranks.get(off["url"], unranked)
         row.update({
             "currency": off["currency"], "context_length": off["context_length"],
             "modalities": off["modalities"], "date_added": off["date_added"],
             "release_date": off["release_date"], "related_urls": off["related_urls"],
             column: blended(prices, weights) if single_currency else None,
-            "rank_within_model": None, "cheapest_offering_url": None,
-            "pct_above_cheapest": None,
+            "rank_within_model": rank, "cheapest_offering_url": best_url.get(off["model_id"]),
+            "pct_above_cheapest": pct,
         })
-        rows.append(row)
-    _add_comparison(rows, weights)
-    return rows
-
-
-def _add_comparison(rows: list[dict[str, Any]], weights: tuple[int, int]) -> None:
-    column = blended_column(weights)
-    by_model: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
-        by_model.setdefault(row["model_id"], []).append(row)
-    for group in by_model.values():
-        # ranked like the site: USD offerings with both an input and an output price
-        priced = sorted((r for r in group if r["currency"] == "USD" and r[column] is not None),
-                        key=lambda r: (r[column], r["url"]))
-        if not priced:
-            continue
-        best = priced[0]
-        for rank, r in enumerate(priced, start=1):
-            r["rank_within_model"] = rank
-            r["pct_above_cheapest"] = pct_above(r[column], best[column])
-        for r in group:
-            r["cheapest_offering_url"] = best["url"]
+        yield row
 
 
 def pct_above(price: Decimal, best: Decimal) -> Decimal | None:
@@ -355,8 +396,11 @@ def model_rows(store: CatalogReads, filters: Filters | None = None,
     with the prices of its cheapest offering; sorted by model ID."""
     models = {m["id"]: m for m in store.models()} if models is None else models
     by_model: dict[str, list[dict[str, Any]]] = {}
-    for off in select(store.offerings(), filters or Filters(), models):
-        by_model.setdefault(off["model_id"], []).append(off)
+    offerings = (store.export_offerings() if isinstance(store, Store)
+                 else store.offerings())
+    for off in offerings:
+        if not filters or filters.match(off, (models.get(off["model_id"]) or {}).get("author")):
+            by_model.setdefault(off["model_id"], []).append(off)
     column = blended_column(weights)
     rows = []
     for mid in sorted(by_model):
@@ -391,11 +435,12 @@ def price_rows(store: CatalogReads, filters: Filters | None = None,
                history: bool = False) -> list[dict[str, Any]]:
     """Returns current price components (or, with `history`, every price version, also
     of removed offerings) of the offerings passing `filters`, context tiers included."""
-    offerings = store.offerings(include_removed=history)
+    offerings = _offerings(store, filters, include_removed=history)
     if filters:
         models = {m["id"]: m for m in store.models()} if models is None else models
         offerings = select(offerings, filters, models)
     by_id = {o["id"]: o for o in offerings}
+    del offerings
     rows = []
     for p in store.price_history(tiers=True):
         off = by_id.get(p["offering_id"])
@@ -419,7 +464,7 @@ def finding_rows(store: CatalogReads, filters: Filters | None = None,
                  models: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Returns the findings of the latest finished run; with `filters`, only those about
     an offering that passes them."""
-    offerings = store.offerings(include_removed=True)
+    offerings = _offerings(store, filters, include_removed=True)
     by_id = {o["id"]: o for o in offerings}
     kept = set(by_id)
     if filters:
@@ -439,6 +484,15 @@ def finding_rows(store: CatalogReads, filters: Filters | None = None,
     rows.sort(key=lambda r: (r["url"], r["field"], r["kind"], r["detail"],
                              r["offering_url"] or ""))
     return rows
+
+
+def _offerings(store: CatalogReads, filters: Filters | None, include_removed: bool
+               ) -> list[dict[str, Any]]:
+    """Returns the offerings for the price and finding exports: from a `Store` without
+    filters, only the columns those rows show (`Store.offering_keys`)."""
+    if isinstance(store, Store) and not filters:
+        return store.offering_keys(include_removed)
+    return store.offerings(include_removed=include_removed)
 
 
 def _first(offs: list[dict[str, Any]], key: str) -> Any:
@@ -598,15 +652,18 @@ SCHEMAS: dict[str, dict[str, Any]] = {what: schema(what) for what in WHATS}
 def write_export(export: Export, fmt: str, fp: IO[str], generated_at: str | None,
                  excel: bool = False) -> None:
     """Writes `export` as `fmt` ("csv", "json" or "jsonl"); `excel` adds a BOM to CSV."""
+    columns = export.columns
     if fmt == "csv":
-        write_table_csv(export.columns, export.rows, fp, excel=excel)
+        write_table_csv(columns, export.iter_rows(), fp, excel=excel)
     elif fmt == "json":
         doc = {"schema_version": SCHEMA_VERSION, "generated_at": generated_at,
-               export.what: [{c: r[c] for c in export.columns} for r in export.rows]}
-        dump_json(doc, fp)
+               export.what: ({c: r[c] for c in columns} for r in export.iter_rows())}
+        simplejson.dump(doc, fp, use_decimal=True, indent=2, ensure_ascii=False,
+                        iterable_as_array=True)
+        fp.write("\n")
     elif fmt == "jsonl":
-        for r in export.rows:
-            fp.write(simplejson.dumps({c: r[c] for c in export.columns}, use_decimal=True,
+        for r in export.iter_rows():
+            fp.write(simplejson.dumps({c: r[c] for c in columns}, use_decimal=True,
                                       ensure_ascii=False) + "\n")
     else:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -615,9 +672,39 @@ def write_export(export: Export, fmt: str, fp: IO[str], generated_at: str | None
 def export_text(export: Export, fmt: str, generated_at: str | None, excel: bool = False
                 ) -> str:
     """Returns `export` written as `fmt`."""
-    buf = io.StringIO(newline="")
-    write_export(export, fmt, buf, generated_at, excel)
+    buf = _TextParts()
+    write_export(export, fmt, cast(IO[str], buf), generated_at, excel)
     return buf.getvalue()
+
+
+class _TextParts:
+    """A write-only text file that keeps what is written as parts of about 64K characters
+    and joins them once: mostly-ASCII parts stay one byte a character until the join,
+    where `io.StringIO` widens its whole buffer at the first wider character."""
+
+    _PART = 1 << 16
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self._pending: list[str] = []
+        self._size = 0
+
+    def write(self, text: str) -> int:
+        self._pending.append(text)
+        self._size += len(text)
+        if self._size >= self._PART:
+            self._parts.append("".join(self._pending))
+            self._pending.clear()
+            self._size = 0
+        return len(text)
+
+    def getvalue(self) -> str:
+        self._parts.append("".join(self._pending))
+        self._pending.clear()
+        self._size = 0
+        text = "".join(self._parts)
+        self._parts = [text]
+        return text
 
 
 def dump_json(doc: Any, fp: IO[str]) -> None:
