@@ -389,3 +389,110 @@ def test_model_page_gate_needs_a_name_and_a_price_or_a_code_id() -> None:
     rec = one("<h1>Orca 2</h1><p>Call it with the model ID <code>pods/orca-2</code>.</p>")
     assert (rec.name, rec.source_model_id) == ("Orca 2", "pods/orca-2")
     assert extract_generic_html(URL, "<h1>Orca 2</h1><p>A fine model.</p>").offerings == []
+
+
+def _read(body: str, lang: str = "en") -> RawOffering:
+    ident = "" if "data-copy" in body else "<p>Model ID: <code>orca-2</code></p>"
+    html = f'<html lang="{lang}"><head><title>t</title></head><body>{body}{ident}</body></html>'
+    [rec] = extract_generic_html(URL, html).offerings
+    return rec
+
+
+def _prices(rec: RawOffering) -> dict[str, str]:
+    return {p.label: p.text for p in rec.prices}
+
+
+@pytest.mark.parametrize(("heading", "name"), [
+    ("How Orca 2 is billed", "Orca 2"), ("About Orca 2", "Orca 2"),
+    ("Orca 2 pricing", "Orca 2"), ("Weekly Digest #12: Orca 2 is here", "Orca 2"),
+    ("Orca 2 の料金", "Orca 2"), ("Preise für Orca 2", "Orca 2"), ("Orca 2", "Orca 2"),
+])
+def test_page_framing_around_the_name_is_stripped(heading: str, name: str) -> None:
+    rec = _read(f"<h1>{heading}</h1><p>Input: $1 / 1M tokens</p>")
+    assert rec.name == name
+
+
+def test_icons_label_the_value_beside_them() -> None:
+    rec = _read('<h1>Orca 2</h1><div><img src="p.svg" alt="Provider"><span>Pods</span></div>'
+                '<div><span role="img" aria-label="Input price"><svg aria-hidden="true"></svg>'
+                '</span><span>$0.50 per million tokens</span></div>'
+                '<div><i title="Context window"></i><span class="sr-only">Context window</span>'
+                '<span>8,192 tokens</span></div>')
+    assert rec.provider == "Pods" and rec.methods["provider"] == "pairs"
+    assert _prices(rec) == {"input": "$0.50 per million tokens"}
+    assert rec.context_length == "8,192 tokens"
+
+
+def test_a_copy_control_without_a_label_copies_the_id_it_shows() -> None:
+    rec = _read('<h1>Orca 2</h1><button data-copy="acme/orca-2"><code>acme/orca-2</code>'
+                '</button><p>Input: $1 / 1M tokens</p>')
+    assert rec.source_model_id == "acme/orca-2" and rec.methods["source_model_id"] == "copy"
+
+
+def test_japanese_labels_units_and_dates() -> None:
+    rec = _read("<h1>Orca 2</h1><table><tr><th>提供元</th><td>Pods</td></tr>"
+                "<tr><th>開発元</th><td>acme</td></tr>"
+                "<tr><th>入力</th><td>$0.2 / 100万トークン</td></tr>"
+                "<tr><th>出力</th><td>1,000トークンあたり $0.003</td></tr>"
+                "<tr><th>キャッシュ書き込み</th><td>無料</td></tr>"
+                "<tr><th>コンテキスト長</th><td>20万トークン</td></tr>"
+                "<tr><th>公開日</th><td>2025年7月22日</td></tr></table>"
+                "<ul><li>掲載日：２０２５/０８/０１</li></ul>", lang="ja")
+    assert (rec.provider, rec.author) == ("Pods", "acme")
+    assert _prices(rec) == {"input": "$0.2 / 1M tokens", "output": "$0.003 per 1K tokens",
+                            "cache_write": "Free"}
+    assert rec.context_length == "200000 tokens"
+    assert (rec.release_date, rec.date_added) == ("2025-07-22", "2025-08-01")
+
+
+@pytest.mark.parametrize(("formula", "want"), [
+    ("$3 per 1M input tokens + $15 per 1M output tokens",
+     {"input": "$3 per 1M input tokens", "output": "$15 per 1M output tokens"}),
+    ("input: 11.5 cents / million tokens · output: 2 dollars / million tokens",
+     {"input": "$0.115 / million tokens", "output": "$2 / million tokens"}),
+])
+def test_price_formulas_in_words(formula: str, want: dict[str, str]) -> None:
+    rec = _read(f"<h1>Orca 2</h1><p>Acme charges Orca 2 at:</p><p>{formula}</p>"
+                "<p>Example: 1,000 x $3/1M + 100 x $15/1M = $0.0045.</p>")
+    assert _prices(rec) == want
+
+
+def test_a_cost_formula_in_code_and_worked_examples() -> None:
+    rec = _read("<h1>Orca 2</h1><p>Example: 12,000 x $3/1M + 800 x $15/1M = $0.048.</p>"
+                "<pre><code>cost (EUR) = 5 × input_tokens / 1,000,000\n"
+                "  + 25 × output_tokens / 1,000,000</code></pre>"
+                "<ul><li>Writing a prompt into the cache is billed at nothing instead.</li></ul>")
+    assert _prices(rec) == {"input": "€5 per 1M input tokens", "output":
+                            "€25 per 1M output tokens", "cache_write": "free"}
+    assert rec.methods["price.input"] == "formula"
+
+
+def test_shop_listing_prices_and_merchant_fields() -> None:
+    rec = _read('<h1>Orca 2</h1><div><span>from</span> <span>$1.25</span> '
+                '<span>/ 1M input tokens</span><div>List price: <s>$1.60</s></div></div>'
+                '<div><span><sup>$</sup>4</span> <span>per million output tokens</span></div>'
+                "<table><tr><td>Sold by</td><td>Pods</td></tr><tr><td>Brand</td><td>acme</td>"
+                "</tr><tr><td>Date First Available</td><td>2025-11-13</td></tr></table>")
+    assert _prices(rec) == {"input": "$1.25 / 1M input tokens",
+                            "output": "$4 per million output tokens"}
+    assert (rec.provider, rec.author, rec.date_added) == ("Pods", "acme", "2025-11-13")
+
+
+def test_merged_table_cells_are_expanded() -> None:
+    rec = _read("<h1>Orca 2</h1><table><tr><th colspan=2>Token type</th>"
+                "<th>Price (per 1M tokens)</th></tr>"
+                "<tr><td rowspan=2>Input</td><td>Standard</td><td>$1</td></tr>"
+                "<tr><td>Cache hit</td><td>$0.1</td></tr>"
+                "<tr><td colspan=2>Output</td><td>$5</td></tr></table>")
+    assert _prices(rec) == {"input": "$1 per 1M tokens", "cache_read": "$0.1 per 1M tokens",
+                            "output": "$5 per 1M tokens"}
+
+
+def test_footer_currency_note_and_date_mentions() -> None:
+    rec = _read("<h1>Orca 2</h1><table><tr><th>Input</th><td>free</td></tr>"
+                "<tr><th>Released</th><td><time>@May 8, 2025</time></td></tr></table>"
+                "<p>Context window is <b>32,768</b> (prompt plus completion).</p>"
+                "<footer><p>Prices in EUR, excluding taxes.</p></footer>")
+    assert rec.release_date == "May 8, 2025" and rec.context_length == "32,768"
+    [off] = normalise([rec]).offerings
+    assert {p.currency for p in off.prices} == {"EUR"}

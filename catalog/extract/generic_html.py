@@ -57,13 +57,21 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from catalog.extract.api_json import json_pairs
 from catalog.extract.html_prune import clean_name, prune
-from catalog.extract.localized import DAY_FIRST_LANGS, english_amount, english_label, iso_date
+from catalog.extract.localized import (
+    DAY_FIRST_LANGS,
+    east_asian_amount,
+    east_asian_date,
+    east_asian_label,
+    english_amount,
+    english_label,
+    iso_date,
+)
 from catalog.extract.records import Extracted, RawFinding, RawOffering, RawPrice
 
 SOURCE_FORMAT = "generic_html"
 
 _PRICE_LABELS = [  # (pattern on the normalised label, RawPrice label); first match wins
-    (r"cache\w*\s*(?:write|creation|storage|store)|writ\w* (?:to )?(?:the )?cache", "cache_write"),
+    (r"cache\w*\s*(?:write|creation|storage|store)|writ\w*\b.{0,30}\bcache", "cache_write"),
     (r"cache|cached", "cache_read"),
     (r"reasoning|thinking", "reasoning"),
     (r"\bimages?\b(?! input)|per image|image generation", "image"),
@@ -73,14 +81,18 @@ _PRICE_LABELS = [  # (pattern on the normalised label, RawPrice label); first ma
     (r"\b(?:second|minute|hour)\b", "second"),
     (r"\bcharacters?\b", "character"),
 ]
+_PRICE_PREFIX = re.compile(r"(?:from|starting (?:at|from)|starts at|as low as|only|now|"
+                           r"ab|dès|à partir de|desde|da|a partir de)", re.I)
 _FIELD_LABELS: dict[str, str] = {}
 for _field, _names in {
     "source_model_id": ["model id", "model identifier", "api id", "api model id", "api name",
                         "model string", "model slug", "slug", "id", "identifier", "model code",
-                        "api model", "model key", "api identifier", "model api name"],
+                        "api model", "model key", "api identifier", "model api name",
+                        "model number", "item model number"],
     "name": ["model name", "name", "model", "display name", "title"],
     "provider": ["provider", "served by", "hosted by", "host", "inference provider",
-                 "api provider", "platform", "available on", "offered by", "seller"],
+                 "api provider", "platform", "available on", "offered by", "seller",
+                 "sold by", "sold and shipped by", "fulfilled by"],
     "author": ["author", "creator", "created by", "developer", "developed by", "made by",
                "organization", "organisation", "publisher", "model creator", "lab", "maker",
                "trained by", "brand", "manufacturer", "company", "by", "owned by", "owner",
@@ -100,7 +112,7 @@ for _field, _names in {
         _FIELD_LABELS[_name] = _field
 
 _LABEL_LINE = re.compile(
-    r"^\s*([^\W\d_][\w ()/&.,'’-]{0,48}?)\s*(?:[:：]|\s[—–]|\s-)\s+(\S.{0,300})$")
+    r"^\s*([^\W\d_][\w ()/&.,'’-]{0,48}?)\s*(?:：\s*|(?::|\s[—–]|\s-)\s+)(\S.{0,300})$")
 # "Input $0.075 / 1M tokens": a price right after its label, no separator
 _LABEL_PRICE = re.compile(
     r"^\s*([A-Za-z][a-zA-Z-]*(?:\s[A-Za-z][a-zA-Z-]*)?(?:\s*\([^)]{0,30}\))?)\s+"
@@ -132,7 +144,7 @@ _ALIGNED_LINE = re.compile(r"^\s{0,8}([A-Za-z][\w.()/-]*(?: [\w.()/-]+){0,4})\s{
 _CURRENCIES = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP"}
 _YAML_LINE = re.compile(r"^\s{0,4}([A-Za-z][\w .-]{0,40}?)\s*:\s+(\S.{0,200})$")
 _API_MODEL = re.compile(r"""["']?\bmodel(?:_?id|Id)?["']?\s*[:=]\s*["']([\w.:/@+-]{2,120})["']""")
-_ID_LIKE = re.compile(r"^@?[A-Za-z0-9][\w.:/@+-]*$")
+_ID_LIKE = re.compile(r"^[@~]?[A-Za-z0-9][\w.:/@+-]*$")
 _BLOCKS = "p, li, dd, td, th, div, span, section, article, small, strong, b, label, h2, h3, h4"
 
 
@@ -168,7 +180,7 @@ def _field_by_prefix(norm: str) -> str | None:
 _FIELD_PREFIXES = [
     (r"(?:date )?(?:added|listed|available|live|published) (?:to|on|in|at|since)\b",
      "date_added"),
-    (r"first (?:added|listed|available|seen)\b", "date_added"),
+    (r"(?:date )?first (?:added|listed|available|seen|offered)\b", "date_added"),
     (r"(?:release|launch)(?:d)? (?:date|on|by)\b", "release_date"),
     (r"(?:model )?(?:developer|creator|author|maker)s?\b", "author"),
     (r"(?:inference )?(?:provider|host)s?\b", "provider"),
@@ -208,6 +220,7 @@ class _Reader:
         self.abbrev_context = ""  # "128K context": used when no exact count is stated
         self.localized = False  # the page language writes decimal commas ("de", "fr")
         self.day_first = False  # ... and numeric dates day first ("20.11.2024")
+        self.footer_currency: str | None = None  # "Prices in EUR" in the page footer
 
     def finding(self, field: str, kind: str, detail: str) -> None:
         self.out.findings.append(RawFinding(url=self.url, field=field, kind=kind, detail=detail))
@@ -240,6 +253,9 @@ class _Reader:
         charts: list[tuple[str, str]] = []
         if body is not None:
             self.read_copy_buttons(body)
+            footer = " ".join(_text(n) for n in body.css("footer, [role='contentinfo']"))
+            note = _CURRENCY_NOTE.search(footer)  # "Prices in EUR" in the footer: all prices
+            self.footer_currency = note.group(1) if note else None
             prune(body)
             charts = _chart_pairs(body)
             self.read_heading(body)
@@ -255,6 +271,7 @@ class _Reader:
             self.read_pairs(body)
             self.read_aria(body)
             self.read_code(body)
+            self.read_formulas(body)
             self.read_patterns(body)
             self.read_bylines(body)
             self.read_prose_dates(body)
@@ -276,6 +293,8 @@ class _Reader:
             label = re.sub(r"^\s*copy\s+(?:the\s+)?", "", label, flags=re.I)
             if label and value:
                 self.label_value(label, value, "copy")
+            elif value and _ID_LIKE.match(value) and _text(node) == value:
+                self.put("source_model_id", value, "copy")  # a control copying what it shows
 
     def read_heading(self, body: LexborNode) -> None:
         """The page heading as an announcement ("X is now available on Y", "Introducing
@@ -473,7 +492,9 @@ class _Reader:
             return False
         if self.localized or not (_price_label(label) or _FIELD_LABELS.get(_norm_label(label))
                                   or _field_by_prefix(_norm_label(label))):
-            label = english_label(label) or label  # "Kontextfenster", "Entrée en cache"
+            label = (english_label(label) or east_asian_label(label)  # "Kontextfenster",
+                     or label)  # "Entrée en cache", "コンテキスト長"
+        value = _money_words(east_asian_amount(value))  # "$0.2 / 100万トークン"
         if self.localized:  # "1,25 $ pro 1 Mio. Token", "1.048.576 Token"
             value = english_amount(value)
         cents = re.fullmatch(r"(\d+(?:\.\d+)?)\s*¢", value)
@@ -488,6 +509,8 @@ class _Reader:
             if unit is not None and not _HAS_UNIT.search(value):
                 value = f"{value} {unit.group(0)}"  # "Input (per 1K tokens)" over "$0.003"
             component = _price_label(label)
+            if component is None and _PRICE_PREFIX.fullmatch(label):
+                component = _price_label(value)  # "from" "$1.25 / 1M input tokens"
             if component is None and re.search(r"price|pricing|cost|rate|fee", label.lower()):
                 component = _price_label(value) or "price"
             if component is not None:
@@ -505,13 +528,15 @@ class _Reader:
         if field == "source_model_id" and not _ID_LIKE.match(value):
             return False
         if field in ("date_added", "release_date"):
+            value = value.lstrip("@ ")  # a date mention: "@May 8, 2025"
             if not re.search(r"\d", value):
                 return False
             where = re.match(r"(?:on|at|in)\s+(?!the\b|our\b|this\b)([A-Z]\S*(?: \S+){0,3})"
                              r"\s+since$", label)
             if where:  # "On Pods since": the platform serving the model
                 self.put("provider", re.sub(r"['’]s$", "", where[1]), method)
-            value = iso_date(value, self.day_first) or value  # "5. September 2025"
+            value = (iso_date(value, self.day_first) or east_asian_date(value)
+                     or value)  # "5. September 2025", "2025年7月22日"
         self.put(field, value, method)
         return True
 
@@ -558,7 +583,7 @@ class _Reader:
     def read_tables(self, body: LexborNode) -> None:
         for table in body.css("table"):
             rows = [r for r in table.css("tr")]
-            cells = [[_text(c) for c in _children(r) if c.tag in ("th", "td")] for r in rows]
+            cells = _grid(rows)
             cells = [c for c in cells if any(c)]
             if not cells:
                 continue
@@ -595,7 +620,9 @@ class _Reader:
                 found = _UNIT_PHRASE.search(header[1])
                 unit = f" ({found.group(0)})" if found else ""
             for row in cells[1:] if header is not None else cells:
-                if len(row) >= 2:
+                if header is not None and len(row) > len(header) == 2:  # a label over rows
+                    self.label_value(" ".join(row[:-1]) + unit, row[-1], "table")
+                elif len(row) >= 2:
                     self.label_value(row[0] + unit, row[1], "table")
 
     def own_row(self, rows: list[LexborNode], width: int) -> LexborNode | None:
@@ -687,6 +714,13 @@ class _Reader:
             if value_node is None or not _is_leafish(value_node):
                 continue
             value = _text(value_node)
+            if _is_price(label) and len(value) < 48 and not _MONEY_START.search(value) and (
+                    _UNIT_START.match(value) or _price_label(value)):
+                component = _price_label(value)  # "$1" "per 1M input tokens", "Free" "input"
+                if component in ("input", "output", "cache_read", "cache_write"):
+                    self.put_price(component, f"{label} {value}" if _UNIT_START.match(value)
+                                   else label, "pairs")
+                continue
             if _badge_price(value):
                 continue  # "$3/M in" names its own component
             unit_node = _next_element(value_node)
@@ -820,14 +854,25 @@ class _Reader:
             for sentence in _SENTENCE_END.split(_text(block)):
                 self.read_sentence_prices(sentence)
 
+    def read_formulas(self, body: LexborNode) -> None:
+        """A cost formula in code type ("cost (USD) = 5 x input_tokens / 1,000,000 + 25 x
+        output_tokens / 1,000,000") states a price per token component."""
+        for node in body.css("pre, code"):
+            text = _text(node)
+            if len(text) < 400 and _FORMULA_TERM.search(text):
+                self.read_sentence_prices(text, "formula")
+
     def read_sentence_prices(self, sentence: str, method: str = "prose") -> None:
+        sentence = _money_words(sentence)
+        if _WORKED_EXAMPLE.search(sentence):
+            return  # "12,000 x $3/1M + 800 x $15/1M = $0.048" computes a total
         starts = [m.start() for m in _MONEY_START.finditer(sentence)]
         starts = sorted(starts + [m.start() for m in _FREE_WORD.finditer(sentence)])
         done = 0
         for k, start in enumerate(starts):
             segment = sentence[start:starts[k + 1] if k + 1 < len(starts) else len(sentence)]
-            segment = re.split(r"[;,]\s+(?:and\s+)?|\s+and\s+|\.\s|\s+[·•|]\s+",
-                               segment)[0].strip()
+            segment = re.split(r"[;,]\s+(?:and\s+)?|\s+and\s+|\.\s|\s+[·•|+]\s+",
+                               segment)[0].strip(" ;+")
             before, done = sentence[done:start], start + len(segment)
             if not _is_price(segment):
                 continue
@@ -879,6 +924,7 @@ class _Reader:
         m = _CURRENCY_NOTE.search(tree.body.text(deep=True, separator=" ") or "") if (
             tree.body is not None) else None
         self.put("currency", m.group(1) if m else None, "text")
+        self.put("currency", self.footer_currency, "footer")
 
     def emit(self) -> None:
         has_id = "source_model_id" in self.fields
@@ -1016,6 +1062,43 @@ def _looks_like_id(text: str) -> bool:
         re.search(r"[-/_.:]", text)) and bool(re.search(r"[a-z]", text))
 
 
+def _grid(rows: list[LexborNode]) -> list[list[str]]:
+    """The cell texts of each row with merged cells expanded: a `rowspan` cell is read in
+    each row it spans (a label over several rows), a `colspan` cell once per row."""
+    pending: dict[int, tuple[int, str]] = {}  # column -> (rows still spanned, text)
+    grid: list[list[str]] = []
+    for row in rows:
+        out: list[str] = []
+        col = 0
+        for cell in _cells(row):
+            while col in pending:
+                left, text = pending.pop(col)
+                out.append(text)
+                if left > 1:
+                    pending[col] = (left - 1, text)
+                col += 1
+            text = _text(cell)
+            out.append(text)
+            down = _span(cell.attributes.get("rowspan"))
+            width = _span(cell.attributes.get("colspan"))
+            for k in range(width):
+                if down > 1:
+                    pending[col + k] = (down - 1, text)
+            col += width
+        while col in pending:
+            left, text = pending.pop(col)
+            out.append(text)
+            if left > 1:
+                pending[col] = (left - 1, text)
+            col += 1
+        grid.append(out)
+    return grid
+
+
+def _span(value: str | None) -> int:
+    return min(int(value), 50) if value and value.strip().isdigit() and int(value) > 0 else 1
+
+
 def _cells(row: LexborNode) -> list[LexborNode]:
     return [c for c in _children(row) if c.tag in ("th", "td")]
 
@@ -1043,6 +1126,42 @@ def _names_fields(labels: list[str]) -> bool:
     names of a row's parts ("Price", "Unit", "Value")."""
     return any(_price_label(label) or _FIELD_LABELS.get(_norm_label(label))
                or _field_by_prefix(_norm_label(label)) for label in labels)
+
+
+_FORMULA_CURRENCY = re.compile(r"\b(?:cost|price|total|charge)\w*\s*\(\s*(USD|EUR|GBP|[$€£])\s*\)",
+                               re.I)
+_FORMULA_TERM = re.compile(
+    r"(?P<cur>[$€£])?\s*(?P<n>\d+(?:\.\d+)?(?:e-?\d+)?)\s*[x\u00d7*·]\s*(?P<comp>[a-z]+(?:_[a-z]+)*?)"
+    r"_tokens?\b(?:\s*/\s*(?P<per>1,000,000|1000000|1_000_000|1e6|10\*\*6|1,000|1000|1_000|1e3))?",
+    re.I)
+_PER_WORDS = {"1,000,000": "1M", "1000000": "1M", "1_000_000": "1M", "1e6": "1M",
+              "10**6": "1M", "1,000": "1K", "1000": "1K", "1_000": "1K", "1e3": "1K"}
+_CENTS = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(euro\s+|€\s*)?(?:cents?|¢)\b", re.I)
+_WORDED = re.compile(r"(?<![\w.$€£])(\d+(?:\.\d+)?)\s*(dollars?|euros?|pounds?)\b", re.I)
+_WORKED_EXAMPLE = re.compile(r"\d\s*[x\u00d7*]\s*[$€£]?\d[^=]{0,80}=\s*[$€£]?\s*\d|"
+                             r"^\s*(?:example|for example|e\.g\.)\b", re.I)
+_NOTHING = re.compile(r"\b(billed|charged|priced)\s+at\s+(?:nothing|zero|no cost)\b"
+                      r"(?:\s+instead\b)?", re.I)
+
+
+def _money_words(text: str) -> str:
+    """Amounts in words and formulas as amounts with a sign: "11.5 cents" -> "$0.115",
+    "1.25 dollars" -> "$1.25", "billed at nothing" -> "billed at free", "5 x input_tokens /
+    1,000,000" -> "$5 per 1M input tokens" (in the currency the formula names)."""
+    text = _CENTS.sub(lambda m: f"{'€' if m[2] else '$'}{Decimal(m[1]) / 100}", text)
+    text = _WORDED.sub(lambda m: f"{ {'d': '$', 'e': '€', 'p': '£'}[m[2][0].lower()]}{m[1]}",
+                       text)
+    text = _NOTHING.sub(r"\1 at free", text)
+    if _FORMULA_TERM.search(text):
+        cur = _FORMULA_CURRENCY.search(text)
+        sign = {"USD": "$", "EUR": "€", "GBP": "£"}.get(cur[1].upper(), cur[1]) if cur else "$"
+
+        def term(m: re.Match[str]) -> str:
+            per = f" per {_PER_WORDS[m['per']]}" if m["per"] else " per"
+            comp = m["comp"].replace("_", " ")
+            return f"{m['cur'] or sign}{m['n']}{per} {comp} tokens;"
+        text = _FORMULA_TERM.sub(term, text)
+    return text
 
 
 def _nearest_component(text: str) -> str | None:
@@ -1083,7 +1202,8 @@ def _itemprop_value(node: LexborNode) -> str:
 
 _WHO_WORD = r"[A-Z0-9][\w&'’-]*(?:[.:][\w&'’-]+)*"  # "Pod.AI", not "Pods." ending a sentence
 _WHO = rf"(?P<who>{_WHO_WORD}(?:\s+{_WHO_WORD}){{0,3}}(?:\s+\([A-Z][\w .&-]{{0,24}}\))?)"
-_SERVED_BY = re.compile(r"\b(?i:hosted|served|available|running|runs|deployed|offered)\s+"
+_SERVED_BY = re.compile(r"\b(?i:hosted|served|available|running|runs|deployed|offered|billed|"
+                        r"sold|resold|metered)\s+"
                         r"(?i:on|by|via|at|through)\s+(?:this platform by\s+|the\s+)?" + _WHO)
 _ON_WHO = re.compile(r"\b(?:On|At|Via)\s+" + _WHO.replace("[A-Z0-9]", "[A-Za-z0-9]", 1)
                      + r",?\s+you\s+(?:can\s+)?(?:call|use|run|"
@@ -1112,7 +1232,8 @@ _BADGE_CONTEXT = re.compile(rf"^(?P<n>{_NUM_ABBR})\s*(?:-?\s*tokens?\s+)?(?:cont
                             r"(?:\s+(?:window|length))?$", re.I)
 _PROSE_CONTEXT = re.compile(
     r"\b(?P<n>\d[\d,]*)[- ]tokens?\s+context\b|\bcontext\s+(?:window|length)\s+(?:of|is|:)\s+"
-    r"(?:up\s+to\s+)?(?P<m>\d[\d,]*)(?:[- ]tokens?)\b", re.I)
+    r"(?:up\s+to\s+)?(?P<m>\d[\d,]*(?:\.\d+)?(?:\s?[KkMm]\b)?)(?:[- ]tokens?\b|(?![\w.,%]))",
+    re.I)
 _BADGE_WORDS = {"in": "input", "input": "input", "prompt": "input", "out": "output",
                 "output": "output", "completion": "output", "cached": "cache_read",
                 "cache": "cache_read", "cache read": "cache_read", "cached input": "cache_read",

@@ -10,9 +10,10 @@ model, and `clean_name` turns a page heading into the model name it carries.
 
 from __future__ import annotations
 
+import html
 import re
 
-from selectolax.lexbor import LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 # controls and machine parts: what they hold is input, output of a calculation, or code
 _DROP = ("script, style, noscript, template, nav, footer, button, form, output, select, "
@@ -32,8 +33,11 @@ def prune(body: LexborNode) -> None:
     """Removes controls, scripts, sections about other models and items linking to other
     models with prices; writes each `<time datetime>` as its machine-readable date."""
     _drop_invisible(body)
+    _icon_labels(body)
     for node in body.css(_DROP):
         node.remove()
+    for node in body.css("s, del, strike, [style*='line-through' i]"):
+        node.remove()  # a struck-through amount is an old price, not the current one
     for node in body.css("sup"):  # footnote markers: "$3.00<sup>[1]</sup>"
         before = (node.prev.text(deep=True) or "") if node.prev is not None else ""
         if _FOOTNOTE_MARK.fullmatch(_text(node)) and not before.endswith("10"):
@@ -120,10 +124,32 @@ def _drop_section(heading: LexborNode) -> None:
         node.remove()
 
 
+# Headings about the page rather than the model: "How X is billed", "About X", "Issue #12: X
+# is here", "Preise für X", "X の料金"; the model name is the part they frame.
+_FRAMING = [re.compile(p, re.I) for p in (
+    r"(?:[^:#]{1,40}#\s?\d+\s*[:·|–—-]\s*)(?P<name>.+)",  # "Model Drop #140: ..."
+    r"(?:how|why)\s+(?P<name>.+?)\s+is\s+(?:billed|priced|charged|metered|counted)",
+    r"(?:how\s+(?:much\s+)?(?:does\s+)?|what\s+(?:does\s+)?)(?P<name>.+?)\s+costs?\??",
+    r"(?:about|meet|introducing|announcing|pricing\s+(?:for|of)|prices?\s+(?:for|of)|"
+    r"billing\s+(?:for|of)|über|uber|preise\s+(?:für|von)|wie\s+|à propos de|a propos de|"
+    r"tarifs?\s+(?:de|du|pour)|prix\s+(?:de|du)|acerca de|sobre|precios?\s+de|"
+    r"prezzi\s+(?:di|del)|informazioni su|preços?\s+(?:de|do))\s+(?P<name>.+?)"
+    r"(?:\s+(?:abgerechnet wird|is billed|is priced))?",
+    r"(?P<name>.+?)\s+(?:is|are)\s+(?:here|out|live|now\s+(?:available|live|here))!?",
+    r"(?P<name>.+?)\s*(?:has\s+arrived|lands|arrives|launches)!?",
+    r"(?P<name>.+?)\s*(?:の料金|の価格|について|の概要|モデルカード|价格|定价|简介|가격|요금|소개)",
+    r"(?:関于|关于|關於)\s*(?P<name>.+)",
+)]
+
+
 def clean_name(text: str) -> str:
     """The model name in a page heading: "Org / Model" names the model last, and words
     about the page ("pricing", "cost calculator", "specs") are not part of the name."""
     text = " ".join(text.split())
+    for pattern in _FRAMING:  # in list order: "Issue #12: X is here" -> "X is here" -> "X"
+        m = pattern.fullmatch(text)
+        if m and m["name"].strip(" '\"“”‘’«»「」"):
+            text = m["name"].strip(" '\"“”‘’«»「」")
     if text.count(" / ") == 1:
         text = text.split(" / ")[1]
     stripped = re.sub(r"(?:\s*[:|]\s*|\s+(?:[-–—·]\s*)?)(?:api\s+)?"
@@ -134,6 +160,31 @@ def clean_name(text: str) -> str:
                       r"(?:\s+(?:and|&)\s+answers)?|"
                       r"vs\.?\s.*|versus\s.*)$", "", text, flags=re.I)
     return stripped or text
+
+
+_ICONS = "img[alt], svg[aria-label], [role='img'][aria-label], i[title], i[aria-label]"
+
+
+def _icon_labels(body: LexborNode) -> None:
+    """An icon whose only label is its `alt`, `aria-label` or `title` ("<img alt=Provider>
+    <span>Acme</span>") labels the value beside it: it becomes that label in text, unless
+    the label is written out beside it already (visually hidden text)."""
+    for node in body.css(_ICONS):
+        label = " ".join((node.attributes.get("alt") or node.attributes.get("aria-label")
+                          or node.attributes.get("title") or "").split())
+        parent = node.parent
+        if not label or len(label) > 40 or _text(node) or parent is None:
+            continue
+        following = node.next
+        while following is not None and following.tag == "-text" and not _text(following):
+            following = following.next
+        if following is None or following.tag == "-text" or not _text(following):
+            continue  # a label goes before a value: nothing beside it to label
+        if label.lower() in _text(parent).lower():
+            continue
+        span = LexborHTMLParser(f"<span>{html.escape(label)}</span>").css_first("span")
+        if span is not None:
+            node.replace_with(span)
 
 
 def _first_element(node: LexborNode) -> LexborNode | None:

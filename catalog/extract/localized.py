@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal
 
 DAY_FIRST_LANGS = frozenset({"de", "fr", "es", "it", "pt", "nl", "pl", "da", "sv", "nb", "no",
                              "fi", "cs", "ru", "tr", "en-gb"})
@@ -131,3 +132,85 @@ def _iso(year: int, month: int, day: int) -> str | None:
     if 1 <= month <= 12 and 1 <= day <= 31:
         return f"{year:04d}-{month:02d}-{day:02d}"
     return None
+
+
+# -- Japanese, Chinese and Korean ---------------------------------------------------------
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]")
+_CJK_LABELS = [  # (pattern on the NFKC label, English label); first match wins
+    (r"キャッシュ.*(?:書き込|書込|作成)|缓存.*写|快取.*寫|캐시.*(?:쓰기|저장)", "cache write"),
+    (r"キャッシュ|缓存|快取|캐시", "cached input"),
+    (r"コンテキスト|上下文|コンテクスト|컨텍스트|文脈長", "context window"),
+    (r"モデル\s*ID|モデル識別子|模型\s*ID|模型标识|모델\s*ID", "model id"),
+    (r"モデル名|模型名称|모델\s*이름", "model name"),
+    (r"提供元|提供者|プロバイダ|提供商|供应商|服務商|제공", "provider"),
+    (r"開発元|開発者|開発会社|开发者|开发商|開發者|제작|개발", "developer"),
+    (r"公開日|リリース日|発表日|发布日期|發布日期|출시일|공개일", "release date"),
+    (r"掲載日|追加日|登録日|上架|收录|添加日期|추가일|등록일", "date added"),
+    (r"入力|输入|輸入|입력|プロンプト", "input"),
+    (r"出力|输出|輸出|출력", "output"),
+    (r"^(?:料金|価格|価格帯|价格|價格|가격|요금)$", "price"),
+]
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F) if c != 0xFF1A}  # the colon stays
+_FULL_WIDTH[0x3000] = 0x20
+
+
+def half_width(text: str) -> str:
+    """Full-width letters, digits and signs (U+FF01-U+FF5E) as ASCII; the full-width colon
+    stays, it separates a label from its value."""
+    return text.translate(_FULL_WIDTH)
+
+
+def east_asian_label(label: str) -> str | None:
+    """The English label for a Japanese, Chinese or Korean one ("入力", "コンテキスト長")."""
+    norm = unicodedata.normalize("NFKC", label).strip(" :")
+    if not _CJK.search(norm) or len(norm) > 24:
+        return None
+    for pattern, english in _CJK_LABELS:
+        if re.search(pattern, norm, re.I):
+            return english
+    return None
+
+
+_CJK_COUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(万|億|亿|만|억)")
+_CJK_PER = re.compile(r"([\d,]+(?:\s*[MK])?)\s*(?:トークン|tokens?|token|个?令牌|토큰)\s*"
+                      r"(?:あたり|当たり|につき|毎|每|당)\s*(.+)$", re.I)
+_CJK_WORDS = [
+    (re.compile(r"(?:米|US)?ドル|美元|달러"), " USD"),
+    (re.compile(r"ユーロ|欧元|유로"), " EUR"),
+    (re.compile(r"円|日元"), " JPY"),
+    (re.compile(r"^\s*(?:無料|免费|免費|무료)\s*$"), "Free"),
+    (re.compile(r"トークン|令牌|토큰"), " tokens"),
+]
+
+
+def east_asian_amount(text: str) -> str:
+    """ "$0.2 / 100万トークン" -> "$0.2 / 1M tokens"; "1,000トークンあたり $0.003" -> "$0.003
+    per 1K tokens"; "20万トークン" -> "200000 tokens"; "0.5ドル" -> "0.5 USD"."""
+    text = half_width(text)
+    if not _CJK.search(text):
+        return text
+
+    def count(m: re.Match[str]) -> str:
+        scale = 10_000 if m[2] in "万만" else 100_000_000
+        n = Decimal(m[1]) * scale
+        return {Decimal(1_000_000): "1M", Decimal(1_000): "1K"}.get(n, f"{n:f}".split(".")[0])
+
+    text = _CJK_COUNT.sub(count, text)
+    text = re.sub(r"(?<![\d,])(?:1,000|1000|千)\s*(?=トークン|令牌|토큰)", "1K ", text)
+    m = _CJK_PER.search(text)
+    if m:
+        text = f"{m[2].strip()} per {m[1].replace(' ', '')} tokens"
+    for pattern, english in _CJK_WORDS:
+        text = pattern.sub(english, text)
+    return " ".join(text.split())
+
+
+_CJK_DATE = re.compile(r"^(\d{4})\s*(?:年|년|[/.])\s*(\d{1,2})\s*(?:月|월|[/.])\s*(\d{1,2})\s*"
+                       r"(?:日|일)?$")
+
+
+def east_asian_date(text: str) -> str | None:
+    """ "2025年7月22日", "2025/07/22", "2025년 7월 22일" as ISO 8601."""
+    m = _CJK_DATE.match(half_width(text).strip())
+    return _iso(int(m[1]), int(m[2]), int(m[3])) if m else None
