@@ -13,7 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import pickle
+import re
 import sqlite3
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -480,10 +484,16 @@ class Store:
 
     # -- catalog --------------------------------------------------------------
 
-    def save_catalog(self, run_id: int, offerings: list[Offering], findings: list[Finding],
-                     models: list[dict[str, Any]], complete: bool,
-                     matches: Mapping[str, Any] | None = None) -> dict[str, int]:
+    def save_catalog(self, run_id: int, offerings: Iterable[Offering],
+                     findings: Iterable[Finding], models: Iterable[Mapping[str, Any]],
+                     complete: bool, matches: Mapping[str, Any] | None = None
+                     ) -> dict[str, int]:
         """Upserts offerings (with price history), models, related edges and findings.
+
+        Each is read once, in that order (models, offerings, findings), inside the
+        transaction, so they can be streams: an offering is read before it is stored (it
+        may still read the prices in force, `open_prices`), and `findings` after every
+        offering has been stored.
 
         `matches` (offering URL -> an object with `rule`, `confidence` and `evidence`) says
         how each offering's model was resolved; every source ID of a model is kept in
@@ -516,8 +526,8 @@ class Store:
             conn.executemany(
                 "INSERT INTO findings (run_id, url, offering_id, field, kind, detail) "
                 "VALUES (?,?,?,?,?,?)",
-                [(run_id, f.url, offering_id(f.offering_url) if f.offering_url else None,
-                  f.field, f.kind, f.detail) for f in findings])
+                ((run_id, f.url, offering_id(f.offering_url) if f.offering_url else None,
+                  f.field, f.kind, f.detail) for f in findings))
             if complete:
                 gone = [r[0] for r in conn.execute(
                     "SELECT id FROM offerings WHERE status = 'active'") if r[0] not in seen]
@@ -726,15 +736,18 @@ class Store:
         if off is not None:
             yield _finish_export(off, currencies)
 
-    def open_prices(self) -> dict[str, dict[str, tuple[Decimal, str]]]:
+    def open_prices(self, url: str | None = None) -> dict[str, dict[str, tuple[Decimal, str]]]:
         """Returns offering URL -> component -> (amount, currency) of the prices in force,
-        which are the previous run's until this run's catalog is saved (base prices only)."""
+        which are the previous run's until this run's catalog is saved (base prices only),
+        of every offering or of the one at `url`."""
+        sql = ("SELECT o.url, p.component, p.amount, p.currency FROM prices p "
+               "JOIN offerings o ON o.id = p.offering_id WHERE p.valid_to_run IS NULL "
+               "AND p.min_prompt_tokens IS NULL")
+        rows = (self.db.conn.execute(sql) if url is None else
+                self.db.conn.execute(sql + " AND o.id = ?", (offering_id(url),)))
         out: dict[str, dict[str, tuple[Decimal, str]]] = {}
-        for url, component, amount, currency in self.db.conn.execute(
-                "SELECT o.url, p.component, p.amount, p.currency FROM prices p "
-                "JOIN offerings o ON o.id = p.offering_id WHERE p.valid_to_run IS NULL "
-                "AND p.min_prompt_tokens IS NULL"):
-            out.setdefault(url, {})[component] = (Decimal(amount), currency)
+        for row_url, component, amount, currency in rows:
+            out.setdefault(row_url, {})[component] = (Decimal(amount), currency)
         return out
 
     def models(self) -> list[dict[str, Any]]:
@@ -824,6 +837,90 @@ class Store:
         cur = self.db.conn.execute(sql, params)
         cols = [d[0] for d in cur.description]
         return [dict(zip(cols, row, strict=True)) for row in cur]
+
+
+class Spool:
+    """A private scratch database for what one command would otherwise hold in memory:
+    Python objects appended to named streams and read back in order, or grouped by a key.
+
+    It lives in a file next to `near` (the catalog database; the system's temporary
+    directory for an in-memory catalog) that is unlinked as soon as it is open, so
+    nothing is left behind, even by a crash. Its objects are pickled: only objects this
+    process made go in, and they never outlive it.
+    """
+
+    _NAME = re.compile(r"[a-z_]+")
+
+    def __init__(self, near: Path | None = None) -> None:
+        where = near.parent if near is not None and str(near) != ":memory:" else None
+        fd, path = tempfile.mkstemp(prefix=".catalog-spool-", suffix=".db", dir=where)
+        os.close(fd)
+        try:
+            self._conn = sqlite3.connect(path, isolation_level=None)
+            self._conn.execute("PRAGMA journal_mode=OFF")
+            self._conn.execute("PRAGMA synchronous=OFF")
+            self._conn.execute("PRAGMA cache_size=-4096")  # KiB: the point is a small heap
+            self._conn.execute("CREATE TABLE streams (name TEXT PRIMARY KEY)")  # opens the file
+        finally:
+            os.unlink(path)
+        self._conn.execute("BEGIN")
+        self._streams: set[str] = set()
+        self._pending: dict[str, list[tuple[str, bytes]]] = {}
+
+    def __enter__(self) -> Spool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def _table(self, stream: str) -> str:
+        if stream not in self._streams:
+            if not self._NAME.fullmatch(stream):
+                raise ValueError(f"bad spool stream name {stream!r}")
+            self._conn.execute(f"CREATE TABLE s_{stream} (seq INTEGER PRIMARY KEY, "
+                               "key TEXT NOT NULL, data BLOB NOT NULL)")
+            self._streams.add(stream)
+        return f"s_{stream}"
+
+    def add(self, stream: str, obj: Any, key: str = "") -> None:
+        """Appends `obj` to `stream`, under `key` for `groups`."""
+        pending = self._pending.setdefault(self._table(stream), [])
+        pending.append((key, pickle.dumps(obj, pickle.HIGHEST_PROTOCOL)))
+        if len(pending) >= 512:
+            self._flush(self._table(stream))
+
+    def _flush(self, table: str) -> None:
+        pending = self._pending.pop(table, None)
+        if pending:
+            self._conn.executemany(f"INSERT INTO {table} (key, data) VALUES (?, ?)", pending)
+
+    def items(self, stream: str) -> Iterator[Any]:
+        """Yields the objects of `stream` in the order they were added."""
+        table = self._table(stream)
+        self._flush(table)
+        for (data,) in self._conn.execute(f"SELECT data FROM {table} ORDER BY seq"):
+            yield pickle.loads(data)
+
+    def groups(self, stream: str) -> Iterator[tuple[str, list[Any]]]:
+        """Yields (key, objects) for each key of `stream`, keys in order (by code point,
+        as Python sorts strings), each group's objects in the order they were added."""
+        table = self._table(stream)
+        self._flush(table)
+        self._conn.execute(f"CREATE INDEX IF NOT EXISTS {table}_key ON {table} (key, seq)")
+        key: str | None = None
+        group: list[Any] = []
+        for row_key, data in self._conn.execute(f"SELECT key, data FROM {table} "
+                                                "ORDER BY key, seq"):
+            if row_key != key:
+                if key is not None:
+                    yield key, group
+                key, group = row_key, []
+            group.append(pickle.loads(data))
+        if key is not None:
+            yield key, group
 
 
 def _finish_export(off: dict[str, Any], currencies: set[str]) -> dict[str, Any]:

@@ -20,7 +20,7 @@ import marshal
 import os
 import struct
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -63,22 +63,34 @@ def cached(store: Store, url: str, final_url: str | None, content_type: str | No
     return extracted, (sha256, key, extracted.model_dump_json())
 
 
-def page_extractions(store: Store, pages: Iterable[PageRow]) -> tuple[list[Extracted], int]:
-    """Returns the extraction of each stored page, without the links it found (the crawl
-    has followed them, ingesting does not need them: 16 MB less at 5,000 offerings), and
-    how many had to be extracted anew (those are stored for next time)."""
-    out: list[Extracted] = []
-    fresh: list[tuple[str, str, str, str]] = []
-    for page in pages:
-        body = page.body or b""
-        sha = page.sha256 or hashlib.sha256(body).hexdigest()
-        extracted, entry = cached(store, page.url, page.final_url, page.content_type, body, sha)
-        out.append(extracted.model_copy(update={"links": []}) if extracted.links else extracted)
-        if entry is not None:
-            fresh.append((page.url, *entry))
-    if fresh:
-        store.cache_extracts(fresh)
-    return out, len(fresh)
+class PageExtractions:
+    """The extraction of each stored page of `pages`, one at a time, without the links it
+    found (the crawl has followed them; ingesting does not need them). Pages extracted
+    anew are stored for next time, in batches; `extracted` counts them."""
+
+    BATCH = 256
+
+    def __init__(self, store: Store, pages: Iterable[PageRow]) -> None:
+        self.store = store
+        self.pages = pages
+        self.extracted = 0
+
+    def __iter__(self) -> Iterator[Extracted]:
+        fresh: list[tuple[str, str, str, str]] = []
+        for page in self.pages:
+            body = page.body or b""
+            sha = page.sha256 or hashlib.sha256(body).hexdigest()
+            extracted, entry = cached(self.store, page.url, page.final_url, page.content_type,
+                                      body, sha)
+            if entry is not None:
+                fresh.append((page.url, *entry))
+                self.extracted += 1
+                if len(fresh) >= self.BATCH:
+                    self.store.cache_extracts(fresh)
+                    fresh = []
+            yield extracted.model_copy(update={"links": []}) if extracted.links else extracted
+        if fresh:
+            self.store.cache_extracts(fresh)
 
 
 # -- extraction during a crawl ------------------------------------------------------------

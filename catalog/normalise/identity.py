@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 from catalog.errors import CatalogError
 from catalog.normalise.ids import (
@@ -515,11 +515,72 @@ def resolve(listings: Sequence[Listing], rules: Rules | None = None) -> list[Mat
     return _Resolver(listings, rules or load_rules()).run()
 
 
-def assign_models(offerings: Sequence[Offering], models: Mapping[str, Mapping[str, Any]],
-                  rules: Rules | None = None
-                  ) -> tuple[list[Offering], dict[str, dict[str, Any]], dict[str, Match]]:
-    """Returns the offerings with resolved `model_id`s (and, where a page names no author,
-    the model's), one model record per canonical model, and each offering's `Match` by URL.
+class Listed(Protocol):
+    """What resolving an offering's model reads of it (an `Offering` has all of it)."""
+
+    @property
+    def url(self) -> str: ...
+    @property
+    def model_id(self) -> str: ...
+    @property
+    def source_model_id(self) -> str: ...
+    @property
+    def provider(self) -> str: ...
+    @property
+    def catalog(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def author(self) -> str | None: ...
+    @property
+    def context_length(self) -> int | None: ...
+    @property
+    def modalities(self) -> tuple[str, ...]: ...
+
+
+class ListedOffering(NamedTuple):
+    """The little of an offering that resolving its model reads: what a catalog too large
+    to hold as whole offerings keeps of each while its models are resolved."""
+
+    url: str
+    model_id: str
+    source_model_id: str
+    provider: str
+    catalog: str
+    name: str
+    author: str | None
+    context_length: int | None
+    modalities: tuple[str, ...]
+
+    @classmethod
+    def of(cls, off: Offering) -> ListedOffering:
+        return cls(off.url, off.model_id, off.source_model_id, off.provider, off.catalog,
+                   off.name, off.author, off.context_length, off.modalities)
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """The canonical models of a set of offerings: `matches[i]` is how offering i's model
+    was resolved, `models` one merged record per canonical model, `author_of` each canonical
+    model's author."""
+
+    matches: list[Match]
+    models: dict[str, dict[str, Any]]
+    author_of: dict[str, str | None]
+
+    def assign(self, off: Offering, i: int) -> Offering:
+        """Returns offering i with its resolved `model_id` (and, where its page names no
+        author, the model's)."""
+        match = self.matches[i]
+        update: dict[str, Any] = {"model_id": match.model_id}
+        if not off.author and self.author_of[match.model_id]:
+            update["author"] = self.author_of[match.model_id]
+        return off.model_copy(update=update)
+
+
+def resolve_models(offerings: Sequence[Listed], models: Mapping[str, Mapping[str, Any]],
+                   rules: Rules | None = None) -> Resolved:
+    """Returns the canonical models of `offerings`.
 
     `models` holds the per-page model records by the offerings' provisional model IDs; the
     records of one canonical model are merged: the most common of the names that say what
@@ -562,10 +623,15 @@ def assign_models(offerings: Sequence[Offering], models: Mapping[str, Mapping[st
         record.setdefault("family", None)
         record.setdefault("description", None)
         out_models[model_id] = record
-    out: list[Offering] = []
-    for off, match in zip(offerings, matches, strict=True):
-        update: dict[str, Any] = {"model_id": match.model_id}
-        if not off.author and author_of[match.model_id]:
-            update["author"] = author_of[match.model_id]
-        out.append(off.model_copy(update=update))
-    return out, out_models, {o.url: m for o, m in zip(offerings, matches, strict=True)}
+    return Resolved(matches, out_models, author_of)
+
+
+def assign_models(offerings: Sequence[Offering], models: Mapping[str, Mapping[str, Any]],
+                  rules: Rules | None = None
+                  ) -> tuple[list[Offering], dict[str, dict[str, Any]], dict[str, Match]]:
+    """Returns the offerings with resolved `model_id`s (and, where a page names no author,
+    the model's), one model record per canonical model (see `resolve_models`), and each
+    offering's `Match` by URL."""
+    resolved = resolve_models(offerings, models, rules)
+    return ([resolved.assign(off, i) for i, off in enumerate(offerings)], resolved.models,
+            {o.url: m for o, m in zip(offerings, resolved.matches, strict=True)})

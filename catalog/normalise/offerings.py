@@ -54,34 +54,59 @@ def normalise(records: Iterable[RawOffering], raw_findings: Iterable[RawFinding]
     """Returns the offerings, models and findings that `records` describe.
 
     With `previous` (the prices the last run stored, by offering URL), a price that moved
-    tenfold or more since becomes a finding.
+    tenfold or more since becomes a finding. This holds everything in memory; the pipeline
+    runs the same steps over a catalog of any size (`catalog.pipeline`).
     """
     result = Normalised()
-    result.findings.extend(Finding(url=f.url, field=f.field, kind=f.kind, detail=f.detail)
-                           for f in raw_findings)
+    result.findings.extend(finding_of(f) for f in raw_findings)
     by_page: dict[str, list[RawOffering]] = {}
     for rec in records:
-        by_page.setdefault(rec.page_url or rec.url, []).append(rec)
+        by_page.setdefault(page_key(rec), []).append(rec)
+    offerings = []
     for page_url in sorted(by_page):
-        # HTML first: it is the page the offering is listed on.
-        recs = sorted(by_page[page_url], key=lambda r: (r.source_format == "seed_markdown", r.url))
-        offering = _offering(page_url, recs, result.findings)
-        if offering is None:
-            continue
-        result.offerings.append(offering)
-        model = result.models.setdefault(offering.model_id, {
-            "id": offering.model_id, "name": offering.name, "author": offering.author,
-            "family": None, "description": offering.description,
-            "context_length": offering.context_length, "modalities": list(offering.modalities)})
-        if model["description"] is None:
-            model["description"] = offering.description
-    result.offerings = link_related(result.offerings)
+        offering = page_offering(page_url, by_page[page_url], result.findings)
+        if offering is not None:
+            offerings.append(offering)
+            note_model(result.models, offering)
     # one model, many IDs: the per-page IDs above are joined into canonical models
-    result.offerings, result.models, result.matches = assign_models(result.offerings,
+    result.offerings, result.models, result.matches = assign_models(link_related(offerings),
                                                                     result.models)
     if previous:
         result.findings.extend(price_moves(result.offerings, previous))
     return result
+
+
+def finding_of(raw: RawFinding) -> Finding:
+    """Returns an extractor's finding as a strict one."""
+    return Finding(url=raw.url, field=raw.field, kind=raw.kind, detail=raw.detail)
+
+
+def page_key(rec: RawOffering) -> str:
+    """Returns the model page a record describes: records with the same key are one
+    offering."""
+    return rec.page_url or rec.url
+
+
+def page_offering(page_url: str, recs: list[RawOffering], findings: list[Finding]
+                  ) -> Offering | None:
+    """Returns the offering that the records of page `page_url` describe (None if they
+    name no model), adding what is odd about them to `findings`. The records are in the
+    order they were read."""
+    # HTML first: it is the page the offering is listed on.
+    recs = sorted(recs, key=lambda r: (r.source_format == "seed_markdown", r.url))
+    return _offering(page_url, recs, findings)
+
+
+def note_model(models: dict[str, dict[str, Any]], offering: Offering) -> None:
+    """Adds what `offering` says about its model to `models` (per-page model records by
+    provisional model ID; the first offering's facts win, a missing description is filled
+    by a later one)."""
+    model = models.setdefault(offering.model_id, {
+        "id": offering.model_id, "name": offering.name, "author": offering.author,
+        "family": None, "description": offering.description,
+        "context_length": offering.context_length, "modalities": list(offering.modalities)})
+    if model["description"] is None:
+        model["description"] = offering.description
 
 
 def price_moves(offerings: Iterable[Offering], previous: PreviousPrices) -> list[Finding]:

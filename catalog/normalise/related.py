@@ -28,19 +28,32 @@ def url_key(url: str) -> str:
     return url
 
 
+class RelatedPages:
+    """The pages of a set of offerings, by every URL that names one: `add` each offering,
+    then `link` each."""
+
+    def __init__(self) -> None:
+        self._page_of: dict[str, str] = {}
+
+    def add(self, off: Offering) -> None:
+        for url in (off.url, off.md_url, off.llms_url):
+            if url:
+                self._page_of.setdefault(url_key(url), off.url)
+
+    def link(self, off: Offering) -> Offering:
+        """Returns `off` with each related URL pointed at the page of the offering it names,
+        where that offering was added; other related URLs are kept as they are."""
+        related = sorted({self._page_of.get(url_key(u), urldefrag(u)[0])
+                          for u in off.related_urls} - {off.url})
+        return (off if list(off.related_urls) == related
+                else off.model_copy(update={"related_urls": tuple(related)}))
+
+
 def link_related(offerings: Iterable[Offering]) -> list[Offering]:
     """Returns the offerings with each related URL pointed at the page of the offering it
     names, where that offering is among them; other related URLs are kept as they are."""
     offerings = list(offerings)
-    page_of: dict[str, str] = {}
+    pages = RelatedPages()
     for off in offerings:
-        for url in (off.url, off.md_url, off.llms_url):
-            if url:
-                page_of.setdefault(url_key(url), off.url)
-    out: list[Offering] = []
-    for off in offerings:
-        related = sorted({page_of.get(url_key(u), urldefrag(u)[0]) for u in off.related_urls}
-                         - {off.url})
-        out.append(off if list(off.related_urls) == related
-                   else off.model_copy(update={"related_urls": tuple(related)}))
-    return out
+        pages.add(off)
+    return [pages.link(off) for off in offerings]
