@@ -18,7 +18,7 @@ import pickle
 import re
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -623,27 +623,32 @@ class Store:
 
     # -- reading the catalog --------------------------------------------------
 
-    def offerings(self, include_removed: bool = False) -> list[dict[str, Any]]:
-        """Returns every offering as a dict with `prices` (component -> Decimal, base
-        prices only), `currency` (of the base prices), `tier_prices` (context tiers: dicts of
-        `component`, `unit`, `amount` as Decimal, `currency`, `min_prompt_tokens`, by
-        component then tier), `related_urls` and decoded `modalities`, ordered by model
-        then URL."""
-        where = "" if include_removed else "WHERE status = 'active'"
-        rows = self._dicts(f"SELECT * FROM offerings {where} ORDER BY model_id, url")
+    def offerings(self, include_removed: bool = False,
+                  model_ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        """Returns every offering (or those of `model_ids`, a few hundred models at most)
+        as a dict with `prices` (component -> Decimal, base prices only), `currency` (of
+        the base prices), `tier_prices` (context tiers: dicts of `component`, `unit`,
+        `amount` as Decimal, `currency`, `min_prompt_tokens`, by component then tier),
+        `related_urls` and decoded `modalities`, ordered by model then URL."""
+        of_models, params = _in("model_id", model_ids)
+        where = _where("" if include_removed else "status = 'active'", of_models)
+        rows = self._dicts(f"SELECT * FROM offerings {where}ORDER BY model_id, url", params)
+        of_offerings, params = _of_models("offering_id", model_ids)
         prices: dict[str, list[dict[str, Any]]] = {}
         tiers: dict[str, list[dict[str, Any]]] = {}
         for p in self._dicts("SELECT offering_id, component, unit, amount, currency, "
-                             "min_prompt_tokens FROM prices WHERE valid_to_run IS NULL "
-                             "ORDER BY offering_id, component, min_prompt_tokens"):
+                             "min_prompt_tokens FROM prices "
+                             + _where("valid_to_run IS NULL", of_offerings)
+                             + "ORDER BY offering_id, component, min_prompt_tokens", params):
             if p["min_prompt_tokens"] is None:
                 prices.setdefault(p["offering_id"], []).append(p)
             else:
                 tiers.setdefault(p.pop("offering_id"), []).append(
                     {**p, "amount": Decimal(p["amount"])})
         related: dict[str, list[str]] = {}
-        for r in self.db.conn.execute(
-                "SELECT offering_id, related_url FROM related ORDER BY offering_id, related_url"):
+        for r in self.db.conn.execute("SELECT offering_id, related_url FROM related "
+                                      + _where(of_offerings)
+                                      + "ORDER BY offering_id, related_url", params):
             related.setdefault(r[0], []).append(r[1])
         for row in rows:
             row["modalities"] = json.loads(row["modalities"])
@@ -691,13 +696,6 @@ class Store:
                 last["currency"] = "/".join(sorted(currencies))
         return out
 
-    def offering_keys(self, include_removed: bool = False) -> list[dict[str, Any]]:
-        """Returns the `id`, `model_id`, `provider`, `url` and `status` of every offering,
-        in the order of `offerings`."""
-        where = "" if include_removed else "WHERE status = 'active' "
-        return self._dicts("SELECT id, model_id, provider, url, status FROM offerings "
-                           f"{where}ORDER BY model_id, url")
-
     def export_offerings(self) -> Iterator[dict[str, Any]]:
         """Yields every active offering as `offerings` has it, but only the columns an
         export needs (`url`, `source_model_id`, `model_id`, `name`, `author`, `provider`,
@@ -736,6 +734,109 @@ class Store:
         if off is not None:
             yield _finish_export(off, currencies)
 
+    def listing_offerings(self) -> Iterator[dict[str, Any]]:
+        """Yields every offering, removed ones too, with only what lists of models need:
+        `id`, `model_id`, `status`, `name`, `author`, `provider`, `url`, `context_length`,
+        `modalities`, `date_added`, `first_seen_run`, `changed_run`, and base `prices`
+        with their `currency` as `offerings` has them (none for removed offerings); one at
+        a time in the order of `offerings(include_removed=True)`."""
+        rows = self.db.conn.execute(
+            "SELECT o.id, o.model_id, o.status, o.name, o.author, o.provider, o.url, "
+            "o.context_length, o.modalities, o.date_added, o.first_seen_run, o.changed_run, "
+            "p.component, p.amount, p.currency FROM offerings o LEFT JOIN prices p "
+            "ON p.offering_id = o.id AND p.valid_to_run IS NULL "
+            "AND p.min_prompt_tokens IS NULL AND o.status = 'active' "
+            "ORDER BY o.model_id, o.url, p.component")
+        off: dict[str, Any] | None = None
+        currencies: set[str] = set()
+        for (oid, model_id, status, name, author, provider, url, context, modalities,
+             date_added, first_seen, changed, component, amount, currency) in rows:
+            if off is None or oid != off["id"]:
+                if off is not None:
+                    yield _finish_export(off, currencies)
+                off = {"id": oid, "model_id": model_id, "status": status, "name": name,
+                       "author": author, "provider": provider, "url": url,
+                       "context_length": context, "modalities": json.loads(modalities),
+                       "date_added": date_added, "first_seen_run": first_seen,
+                       "changed_run": changed, "prices": {}}
+                currencies = set()
+            if component is not None:
+                off["prices"][component] = Decimal(amount)
+                currencies.add(currency)
+        if off is not None:
+            yield _finish_export(off, currencies)
+
+    def export_prices(self, history: bool = False) -> Iterator[dict[str, Any]]:
+        """Yields the price versions in force of the active offerings (with `history`:
+        every version, of removed offerings too), context tiers included, one at a time:
+        `model_id`, `provider`, `url` and `status` of the offering, the columns of
+        `price_history` (`amount` as Decimal), ordered by model ID, URL, component, tier
+        (the base price first) and `valid_from_run`."""
+        where = "" if history else "WHERE o.status = 'active' AND p.valid_to_run IS NULL "
+        cur = self.db.conn.execute(
+            "SELECT o.model_id, o.provider, o.url, o.status, p.component, p.min_prompt_tokens, "
+            "p.unit, p.amount, p.currency, p.valid_from_run, r1.started_at AS valid_from, "
+            "p.valid_to_run, r2.started_at AS valid_to FROM prices p "
+            "JOIN offerings o ON o.id = p.offering_id "
+            "LEFT JOIN runs r1 ON r1.id = p.valid_from_run "
+            "LEFT JOIN runs r2 ON r2.id = p.valid_to_run " + where +
+            "ORDER BY o.model_id, o.url, p.component, coalesce(p.min_prompt_tokens, 0), "
+            "p.valid_from_run, p.rowid")
+        cols = [d[0] for d in cur.description]
+        for row in cur:
+            out = dict(zip(cols, row, strict=True))
+            out["amount"] = Decimal(out["amount"])
+            yield out
+
+    def export_findings(self) -> Iterator[dict[str, Any]]:
+        """Yields the findings of the latest finished run, one at a time: `run_id`, `url`,
+        `field`, `kind`, `detail`, and the `offering_url`, `model_id` and `provider` of the
+        offering it is about (None when none is), ordered by `url`, `field`, `kind`,
+        `detail` and `offering_url` (None first)."""
+        cur = self.db.conn.execute(
+            "SELECT f.run_id, f.url, o.url AS offering_url, o.model_id, o.provider, f.field, "
+            "f.kind, f.detail FROM findings f LEFT JOIN offerings o ON o.id = f.offering_id "
+            "WHERE f.run_id = ? ORDER BY f.url, f.field, f.kind, f.detail, "
+            "coalesce(o.url, '')", (self._latest_finished_run(),))
+        cols = [d[0] for d in cur.description]
+        for row in cur:
+            yield dict(zip(cols, row, strict=True))
+
+    def catalog_digest(self) -> str:
+        """Returns a hash of every row of the catalog tables (runs, models, offerings,
+        prices, related links and the latest finished run's findings): it changes whenever
+        anything a listing of the whole catalog (an export) is made of changes."""
+        digest = hashlib.sha256()
+        for table, where, params in (
+                ("runs", "", ()), ("models", "", ()), ("offerings", "", ()),
+                ("prices", "", ()), ("related", "", ()),
+                ("findings", "WHERE run_id = ?", (self._latest_finished_run(),))):
+            digest.update(table.encode() + b"\0")
+            cur = self.db.conn.execute(f"SELECT * FROM {table} {where}", params)
+            while rows := cur.fetchmany(1000):
+                digest.update(repr(rows).encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+    def first_listing(self, run_id: int) -> tuple[int, int]:
+        """Returns how many offerings, and of how many models, were first seen in runs up
+        to `run_id` (what the changes of a first run would list)."""
+        row = self.db.conn.execute(
+            "SELECT count(*), count(DISTINCT model_id) FROM offerings "
+            "WHERE first_seen_run > 0 AND first_seen_run <= ?", (run_id,)).fetchone()
+        return int(row[0]), int(row[1])
+
+    def reader(self) -> Store:
+        """Returns a new, read-only connection to this database, for a forked process (a
+        worker of a site build): SQLite connections must not be used across `fork`."""
+        if str(self.path) == ":memory:":
+            raise CatalogError("an in-memory database cannot be opened again")
+        store = Store.__new__(Store)  # no migration: this one is up to date
+        store.path = self.path
+        store.db = sqlite_utils.Database(sqlite3.connect(
+            f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=30,
+            isolation_level=None))
+        return store
+
     def open_prices(self, url: str | None = None) -> dict[str, dict[str, tuple[Decimal, str]]]:
         """Returns offering URL -> component -> (amount, currency) of the prices in force,
         which are the previous run's until this run's catalog is saved (base prices only),
@@ -750,8 +851,10 @@ class Store:
             out.setdefault(row_url, {})[component] = (Decimal(amount), currency)
         return out
 
-    def models(self) -> list[dict[str, Any]]:
-        rows = self._dicts("SELECT * FROM models ORDER BY id")
+    def models(self, ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        """Returns every stored model (or those with `ids`), ordered by ID."""
+        of_ids, params = _in("id", ids)
+        rows = self._dicts(f"SELECT * FROM models {_where(of_ids)}ORDER BY id", params)
         for row in rows:
             row["modalities"] = json.loads(row["modalities"])
         return rows
@@ -765,31 +868,65 @@ class Store:
             out.setdefault(row.pop("model_id"), []).append(row)
         return out
 
-    def related_edges(self) -> list[dict[str, Any]]:
-        return self._dicts("SELECT * FROM related ORDER BY offering_id, related_url")
+    def related_edges(self, model_ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        """Returns every related link of an offering (or of the offerings of `model_ids`)."""
+        of_models, params = _of_models("offering_id", model_ids)
+        return self._dicts(f"SELECT * FROM related {_where(of_models)}"
+                           "ORDER BY offering_id, related_url", params)
 
-    def price_history(self, tiers: bool = False) -> list[dict[str, Any]]:
+    def price_history(self, tiers: bool = False, model_ids: Sequence[str] | None = None
+                      ) -> list[dict[str, Any]]:
         """Returns every base price version with its run dates, oldest first; with `tiers`,
         context-tier versions too (`min_prompt_tokens` set), each after its component's
-        base versions."""
-        where = "" if tiers else "WHERE p.min_prompt_tokens IS NULL "
+        base versions. `model_ids`: only the versions of these models' offerings."""
+        of_models, params = _of_models("p.offering_id", model_ids)
+        where = _where("" if tiers else "p.min_prompt_tokens IS NULL", of_models)
         return self._dicts(
             "SELECT p.*, r1.started_at AS valid_from, r2.started_at AS valid_to FROM prices p "
             "LEFT JOIN runs r1 ON r1.id = p.valid_from_run "
             "LEFT JOIN runs r2 ON r2.id = p.valid_to_run " + where +
             "ORDER BY p.offering_id, p.component, coalesce(p.min_prompt_tokens, 0), "
-            "p.valid_from_run")
+            "p.valid_from_run", params)
 
     def findings(self, run_id: int | None = None) -> list[dict[str, Any]]:
         """Returns the findings of `run_id` (default: the latest finished run)."""
         if run_id is None:
-            row = self.db.conn.execute(
-                "SELECT max(id) FROM runs WHERE finished_at IS NOT NULL").fetchone()
-            if row[0] is None:
+            run_id = self._latest_finished_run()
+            if run_id is None:
                 return []
-            run_id = int(row[0])
         return self._dicts("SELECT * FROM findings WHERE run_id = ? "
                            "ORDER BY url, field, kind, detail", (run_id,))
+
+    def finding_keys(self, run_id: int) -> Iterator[tuple[Any, ...]]:
+        """Yields (`url`, `offering_id`, `field`, `kind`, `detail`) of each finding of
+        `run_id`, one at a time in the order of `findings`."""
+        yield from self.db.conn.execute(
+            "SELECT url, offering_id, field, kind, detail FROM findings WHERE run_id = ? "
+            "ORDER BY url, field, kind, detail", (run_id,))
+
+    def findings_by_id(self, ids: Sequence[int]) -> list[dict[str, Any]]:
+        """Returns the findings with these IDs, in the order of `findings`."""
+        rows = [row for chunk in _chunks(list(ids), 500)
+                for row in self._dicts("SELECT * FROM findings WHERE "
+                                       f"id IN ({','.join('?' * len(chunk))})", tuple(chunk))]
+        return sorted(rows, key=lambda f: (f["url"], f["field"], f["kind"], f["detail"],
+                                           f["id"]))
+
+    def finding_ids_by_model(self) -> dict[str, list[int]]:
+        """Returns model ID -> the IDs of the latest finished run's findings about its
+        offerings (for `findings_by_id`: the findings table has no index by offering)."""
+        run_id = self._latest_finished_run()
+        out: dict[str, list[int]] = {}
+        for model_id, finding_id in self.db.conn.execute(
+                "SELECT o.model_id, f.id FROM findings f JOIN offerings o "
+                "ON o.id = f.offering_id WHERE f.run_id = ? ORDER BY f.id", (run_id,)):
+            out.setdefault(model_id, []).append(finding_id)
+        return out
+
+    def _latest_finished_run(self) -> int | None:
+        row = self.db.conn.execute(
+            "SELECT max(id) FROM runs WHERE finished_at IS NOT NULL").fetchone()
+        return None if row[0] is None else int(row[0])
 
     def run_dates(self) -> dict[int, str]:
         """Returns run ID -> the date (YYYY-MM-DD) the run started."""
@@ -936,6 +1073,29 @@ def _dec_text(d: Decimal) -> str:
     return text
 
 
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
+
+
+def _where(*conditions: str) -> str:
+    """`WHERE` with the conditions that are not empty, joined by `AND`, and a trailing
+    space; "" when all are empty."""
+    kept = [c for c in conditions if c]
+    return f"WHERE {' AND '.join(kept)} " if kept else ""
+
+
+def _in(column: str, values: Sequence[Any] | None) -> tuple[str, tuple[Any, ...]]:
+    """The condition `column IN (?, ...)` and its parameters; no condition ("") when
+    `values` is None."""
+    if values is None:
+        return "", ()
+    return f"{column} IN ({','.join('?' * len(values))})", tuple(values)
+
+
+def _of_models(column: str, model_ids: Sequence[str] | None) -> tuple[str, tuple[Any, ...]]:
+    """The condition that the offering whose ID is in `column` belongs to one of
+    `model_ids`, and its parameters; no condition ("") when `model_ids` is None."""
+    of_models, params = _in("model_id", model_ids)
+    return (f"{column} IN (SELECT id FROM offerings WHERE {of_models})" if of_models
+            else ""), params

@@ -6,15 +6,23 @@ Prices stay exact: `Decimal` is written as a JSON number from its decimal text.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 import simplejson
 from markupsafe import Markup
 
 from catalog.render import exports
 from catalog.render.markdown import http_url, one_line
-from catalog.render.views import UNIT_WORDS, Catalog, ModelRow, cheapest_offering, ranked
+from catalog.render.views import (
+    UNIT_WORDS,
+    Catalog,
+    ModelData,
+    ModelRow,
+    cheapest_offering,
+    ranked,
+)
 
 #: Offers in a model page's JSON-LD; the page's table and JSON have every offering.
 JSONLD_OFFERS = 20
@@ -27,6 +35,17 @@ def dumps(doc: Any, indent: int | None = 1) -> str:
     """Returns `doc` as JSON text ending in a newline: keys sorted, decimals exact."""
     return simplejson.dumps(doc, use_decimal=True, indent=indent, sort_keys=True,
                             ensure_ascii=False) + "\n"
+
+
+def dump(items: Iterable[Any], fp: IO[str]) -> None:
+    """Writes `items` to `fp` as the JSON text `dumps` makes of their list, one item at
+    a time."""
+    array = exports.JsonArray(fp, indent=1, use_decimal=True, sort_keys=True,
+                              ensure_ascii=False)
+    for item in items:
+        array.add(item)
+    array.close()
+    fp.write("\n")
 
 
 def table_json(rows: list[ModelRow]) -> str:
@@ -50,12 +69,12 @@ def script_json(doc: Any) -> Markup:
 
 # -- data for machines ---------------------------------------------------------
 
-def api_model(cat: Catalog, mid: str, base: str) -> dict[str, Any]:
+def api_model(cat: Catalog, data: ModelData, base: str) -> dict[str, Any]:
     """A model with its offerings and exact prices, for `api/models.json`: `prices` are the
     base prices by component, `tier_prices` the context tiers (`component`, `unit`,
     `amount`, `currency`, `min_prompt_tokens`); `release_date` is YYYY-MM-DD or YYYY-MM."""
-    m = cat.models[mid]
-    best = cheapest_offering(cat.by_model[mid])
+    mid, m = data.id, data.model
+    best = cheapest_offering(data.offerings)
     return {
         "id": mid, "name": m["name"], "author": m["author"] or None,
         "family": m["family"] or None, "description": m["description"] or None,
@@ -71,19 +90,19 @@ def api_model(cat: Catalog, mid: str, base: str) -> dict[str, Any]:
             "tier_prices": o["tier_prices"],
             "blended_3to1_per_mtok": exports.blended(o["prices"]), "cheapest": o is best,
             "related_urls": o["related_urls"],
-        } for o in cat.by_model[mid]],
+        } for o in data.offerings],
     }
 
 
-def model_json(cat: Catalog, mid: str, base: str) -> dict[str, Any]:
+def model_json(cat: Catalog, data: ModelData, base: str) -> dict[str, Any]:
     """`api/models/<name>.json`: the model as in `api/models.json`, plus every version of
     every base price of its offerings, removed ones included (`valid_to` null: current);
     current context tiers are each offering's `tier_prices`, their versions in the
     `history` export."""
-    doc = api_model(cat, mid, base)
+    doc = api_model(cat, data, base)
     history = []
-    for off in cat.history_by_model[mid]:
-        for r in cat.price_versions.get(off["id"], []):
+    for off in data.history:
+        for r in data.price_versions.get(off["id"], []):
             history.append({
                 "offering_id": off["id"], "url": off["url"], "provider": off["provider"],
                 "status": off["status"], "component": r["component"], "unit": r["unit"],
@@ -96,17 +115,17 @@ def model_json(cat: Catalog, mid: str, base: str) -> dict[str, Any]:
     return doc
 
 
-def product_jsonld(cat: Catalog, mid: str, canonical: str) -> dict[str, Any]:
+def product_jsonld(data: ModelData, canonical: str) -> dict[str, Any]:
     """The schema.org `Product` for a model, one `Offer` per offering, cheapest first;
     past `JSONLD_OFFERS` an `AggregateOffer` counts them all and holds the cheapest."""
-    m = cat.models[mid]
+    mid, m = data.id, data.model
     doc: dict[str, Any] = {"@context": "https://schema.org", "@type": "Product",
                            "name": m["name"], "productID": mid, "url": canonical}
     if m["description"]:
         doc["description"] = one_line(m["description"])
     if m["author"]:
         doc["brand"] = {"@type": "Brand", "name": m["author"]}
-    offers = ranked(cat.by_model[mid])
+    offers = ranked(data.offerings)
     if len(offers) <= JSONLD_OFFERS:
         doc["offers"] = [_offer(o) for o in offers]
     else:

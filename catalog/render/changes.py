@@ -9,8 +9,10 @@ rather than listed.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import zip_longest
 from typing import Any
 
 from catalog.render.markdown import MdSafe, http_url, md_escape, md_link, one_line
@@ -81,15 +83,12 @@ class ModelLinks:
     def __init__(self, cat: Catalog, root: str) -> None:
         self.cat = cat
         self.root = root
-        self.names: dict[str, str] = {}
-        for off in cat.history:
-            self.names.setdefault(off["model_id"], one_line(off["name"]) or off["model_id"])
 
     def __call__(self, mid: str) -> LinkView:
         if mid in self.cat.models:
-            name = self.cat.models[mid]["name"]
+            name = self.cat.models[mid].name
             return self.cat.link(name, self.cat.model_path(mid), self.root)
-        name = self.names.get(mid, mid)
+        name = self.cat.retired_names.get(mid, mid)
         return LinkView(name, None, md_escape(name))
 
 
@@ -99,31 +98,29 @@ class ChangeLog:
 
     def __init__(self, cat: Catalog, store: Store) -> None:
         self.cat = cat
-        self.first_run: dict[str, int] = {}
-        for off in cat.history:
-            mid = off["model_id"]
-            self.first_run[mid] = min(self.first_run.get(mid, off["first_seen_run"]),
-                                      off["first_seen_run"])
-        self._raw: list[tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]] = []
+        self.first_run = cat.first_seen
+        # The first run lists the whole catalog: only how many it listed is shown.
+        self._raw: list[tuple[dict[str, Any], dict[str, list[dict[str, Any]]] | None]] = []
         previous = 0
         for run in store.runs():
             if run["finished_at"]:
-                self._raw.append((run, store.changes(previous, run["id"])))
+                self._raw.append((run, store.changes(previous, run["id"]) if self._raw
+                                  else None))
                 previous = run["id"]
+        self._first = store.first_listing(self._raw[0][0]["id"]) if self._raw else (0, 0)
 
     def runs(self, root: str) -> list[RunChanges]:
         """Every finished run, newest first."""
         model_link = ModelLinks(self.cat, root)
         out: list[RunChanges] = []
-        for n, (run, changes) in enumerate(self._raw):
+        for run, changes in self._raw:
             rid = run["id"]
             date = self.cat.run_dates.get(rid, run["started_at"][:10])
-            if n == 0:
-                models = {r["model_id"] for r in changes["new"]}
+            if changes is None:
+                offerings, models = self._first
                 out.append(RunChanges(
                     rid, date, run["finished_at"], True,
-                    f"first crawl: {len(changes['new']):,} offerings of {len(models):,} "
-                    "models listed"))
+                    f"first crawl: {offerings:,} offerings of {models:,} models listed"))
             else:
                 out.append(RunChanges(rid, date, run["finished_at"], False, "",
                                       self._rows(changes, rid, model_link)))
@@ -186,41 +183,53 @@ class FindingRow:
     page: LinkView
 
 
+#: A finding as its kind keeps it until a page shows it (`finding_row`): the model ID
+#: (None when it concerns no offering), provider, field and detail (on one line), and
+#: the URL of the page it is about.
+Finding = tuple[str | None, str, str, str, str]
+
+
 @dataclass(frozen=True)
 class FindingKind:
-    """The findings of one kind; `stem` names its page."""
+    """The findings of one kind, in the order its pages list them; `stem` names its page."""
 
     kind: str
     stem: str
     fields: str
     models: int
-    rows: list[FindingRow]
+    rows: list[Finding]
 
 
-def finding_kinds(cat: Catalog, store: Store, root: str) -> list[FindingKind]:
-    """Returns the latest run's findings grouped by kind (most frequent first), each row
-    linked to its model's page when the offering it concerns is listed."""
-    by_offering = {o["id"]: o for o in cat.history}
-    model_link = ModelLinks(cat, root)
-    groups: dict[str, list[tuple[str, FindingRow]]] = {}
-    for f in store.findings():
-        off = by_offering.get(f["offering_id"]) if f["offering_id"] else None
-        model = model_link(off["model_id"]) if off else LinkView(DASH, None, MdSafe(DASH))
-        href = http_url(f["url"])
-        row = FindingRow(model, one_line(off["provider"]) if off else DASH, one_line(f["field"]),
-                         one_line(f["detail"]),
-                         LinkView(one_line(f["url"]), href, md_link(f["url"], href), True))
-        groups.setdefault(one_line(f["kind"]), []).append((off["model_id"] if off else "", row))
+def finding_kinds(cat: Catalog, store: Store) -> list[FindingKind]:
+    """Returns the latest run's findings grouped by kind (most frequent first)."""
+    names = ModelLinks(cat, "")
+    groups: dict[str, list[Finding]] = {}
+    for f in store.export_findings():
+        mid = f["model_id"]
+        # (providers and fields are few: each is kept once)
+        groups.setdefault(one_line(f["kind"]), []).append((
+            mid, sys.intern(one_line(f["provider"])) if mid is not None else DASH,
+            sys.intern(one_line(f["field"])), one_line(f["detail"]), f["url"]))
     stems = NameMap(list(groups), RESERVED_STEMS, fold_case=True)
     out = []
     for kind, items in groups.items():
-        items.sort(key=lambda t: (t[1].model.text.casefold(), t[0], t[1].provider.casefold(),
-                                  t[1].field, t[1].detail, t[1].page.text))
-        fields = ", ".join(sorted({r.field for _, r in items}))
-        out.append(FindingKind(kind, stems[kind], fields, len({m for m, _ in items if m}),
-                               [r for _, r in items]))
+        items.sort(key=lambda f: ((names(f[0]).text if f[0] is not None else DASH).casefold(),
+                                  f[0] or "", f[1].casefold(), f[2], f[3], one_line(f[4])))
+        fields = ", ".join(sorted({f[2] for f in items}))
+        out.append(FindingKind(kind, stems[kind], fields, len({f[0] for f in items if f[0]}),
+                               items))
     out.sort(key=lambda k: (-len(k.rows), k.kind))
     return out
+
+
+def finding_row(cat: Catalog, root: str, finding: Finding) -> FindingRow:
+    """A finding as its kind's page shows it, linked to its model's page when the offering
+    it concerns is listed; links start with `root`."""
+    mid, provider, field, detail, url = finding
+    model = ModelLinks(cat, root)(mid) if mid is not None else LinkView(DASH, None, MdSafe(DASH))
+    href = http_url(url)
+    return FindingRow(model, provider, field, detail,
+                      LinkView(one_line(url), href, md_link(url, href), True))
 
 
 def findings_updated(store: Store, run_dates: dict[int, str]) -> str | None:
@@ -228,15 +237,10 @@ def findings_updated(store: Store, run_dates: dict[int, str]) -> str | None:
     finished = [r["id"] for r in store.runs() if r["finished_at"]]
     if not finished:
         return None
-
-    def key(run: int) -> list[tuple[Any, ...]]:
-        return [(f["url"], f["offering_id"], f["field"], f["kind"], f["detail"])
-                for f in store.findings(run)]
-
-    latest = key(finished[-1])
     since = finished[-1]
     for run in reversed(finished[:-1]):
-        if key(run) != latest:
+        if any(a != b for a, b in zip_longest(store.finding_keys(run),
+                                              store.finding_keys(finished[-1]))):
             break
         since = run
     return run_dates.get(since)

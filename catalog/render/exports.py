@@ -27,10 +27,12 @@ output price (ties to the lower URL); other offerings get no rank.
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import groupby
 from typing import IO, Any, Protocol, cast
 
 import simplejson
@@ -279,20 +281,24 @@ class Export:
 
 def build_export(store: CatalogReads, what: str = "offerings", filters: Filters | None = None,
                  weights: tuple[int, int] = DEFAULT_WEIGHTS) -> Export:
-    """Returns the export `what` (one of `WHATS`) of the offerings that pass `filters`."""
-    filters = filters or Filters()
-    models = {m["id"]: m for m in store.models()}
+    """Returns the export `what` (one of `WHATS`) of the offerings that pass `filters`.
+    Its rows are read when it is written: from a `Store` without filters, one at a time."""
+    chosen = filters or Filters()
+    # Filters may need the author of a model whose offerings state none.
+    models = {m["id"]: m for m in store.models()} if chosen else None
     if what == "offerings":
-        chosen = filters
         return Export(what, offering_columns(weights),
                       stream=lambda: iter_offering_rows(store, chosen, weights, models))
     if what == "models":
-        return Export(what, model_columns(weights), model_rows(store, filters, weights, models))
+        return Export(what, model_columns(weights),
+                      stream=lambda: iter_model_rows(store, chosen, weights, models))
     if what in ("prices", "history"):
-        return Export(what, PRICE_COLUMNS if what == "prices" else HISTORY_COLUMNS,
-                      price_rows(store, filters, models, history=what == "history"))
+        history = what == "history"
+        return Export(what, HISTORY_COLUMNS if history else PRICE_COLUMNS,
+                      stream=lambda: iter_price_rows(store, chosen, models, history))
     if what == "findings":
-        return Export(what, FINDING_COLUMNS, finding_rows(store, filters, models))
+        return Export(what, FINDING_COLUMNS,
+                      stream=lambda: iter_finding_rows(store, chosen, models))
     raise ValueError(f"unknown export {what!r}; choose one of {', '.join(WHATS)}")
 
 
@@ -394,23 +400,30 @@ def model_rows(store: CatalogReads, filters: Filters | None = None,
                models: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Returns one row per canonical model with at least one offering passing `filters`,
     with the prices of its cheapest offering; sorted by model ID."""
+    return list(iter_model_rows(store, filters, weights, models))
+
+
+def iter_model_rows(store: CatalogReads, filters: Filters | None = None,
+                    weights: tuple[int, int] = DEFAULT_WEIGHTS,
+                    models: dict[str, dict[str, Any]] | None = None
+                    ) -> Iterator[dict[str, Any]]:
+    """Yields the rows of `model_rows` one at a time; a `Store` is read in order, one
+    model's offerings at a time."""
     models = {m["id"]: m for m in store.models()} if models is None else models
-    by_model: dict[str, list[dict[str, Any]]] = {}
-    offerings = (store.export_offerings() if isinstance(store, Store)
-                 else store.offerings())
-    for off in offerings:
-        if not filters or filters.match(off, (models.get(off["model_id"]) or {}).get("author")):
-            by_model.setdefault(off["model_id"], []).append(off)
+    offerings: Iterable[dict[str, Any]] = (
+        store.export_offerings() if isinstance(store, Store)  # by model ID, then URL
+        else sorted(store.offerings(), key=lambda o: (o["model_id"], o["url"])))
     column = blended_column(weights)
-    rows = []
-    for mid in sorted(by_model):
-        offs = sorted(by_model[mid], key=lambda o: o["url"])
+    chosen = (off for off in offerings if not filters or filters.match(
+        off, (models.get(off["model_id"]) or {}).get("author")))
+    for mid, group in groupby(chosen, key=lambda o: o["model_id"]):
+        offs = list(group)
         m = models.get(mid, {})
         best = cheapest(offs, weights)
         best_prices: dict[str, Decimal] = best["prices"] if best else {}
         contexts = [o["context_length"] for o in offs if o["context_length"] is not None]
         dates = sorted(o["date_added"] for o in offs if o["date_added"])
-        rows.append({
+        yield {
             "model_id": mid, "name": m.get("name") or offs[0]["name"],
             "author": m.get("author") or _first(offs, "author"),
             "family": m.get("family") or None,
@@ -426,8 +439,7 @@ def model_rows(store: CatalogReads, filters: Filters | None = None,
             "output_usd_per_mtok": best_prices.get("output"),
             "cache_read_usd_per_mtok": best_prices.get("cache_read"),
             column: blended(best_prices, weights) if best else None,
-        })
-    return rows
+        }
 
 
 def price_rows(store: CatalogReads, filters: Filters | None = None,
@@ -435,7 +447,17 @@ def price_rows(store: CatalogReads, filters: Filters | None = None,
                history: bool = False) -> list[dict[str, Any]]:
     """Returns current price components (or, with `history`, every price version, also
     of removed offerings) of the offerings passing `filters`, context tiers included."""
-    offerings = _offerings(store, filters, include_removed=history)
+    return list(iter_price_rows(store, filters, models, history))
+
+
+def iter_price_rows(store: CatalogReads, filters: Filters | None = None,
+                    models: dict[str, dict[str, Any]] | None = None,
+                    history: bool = False) -> Iterator[dict[str, Any]]:
+    """Yields the rows of `price_rows`; one at a time from a `Store` without filters."""
+    if isinstance(store, Store) and not filters:
+        yield from store.export_prices(history)
+        return
+    offerings = store.offerings(include_removed=history)
     if filters:
         models = {m["id"]: m for m in store.models()} if models is None else models
         offerings = select(offerings, filters, models)
@@ -457,14 +479,24 @@ def price_rows(store: CatalogReads, filters: Filters | None = None,
         rows.append(row)
     rows.sort(key=lambda r: (r["model_id"], r["url"], r["component"],
                              r["min_prompt_tokens"] or 0, r["valid_from_run"]))
-    return rows
+    yield from rows
 
 
 def finding_rows(store: CatalogReads, filters: Filters | None = None,
                  models: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Returns the findings of the latest finished run; with `filters`, only those about
     an offering that passes them."""
-    offerings = _offerings(store, filters, include_removed=True)
+    return list(iter_finding_rows(store, filters, models))
+
+
+def iter_finding_rows(store: CatalogReads, filters: Filters | None = None,
+                      models: dict[str, dict[str, Any]] | None = None
+                      ) -> Iterator[dict[str, Any]]:
+    """Yields the rows of `finding_rows`; one at a time from a `Store` without filters."""
+    if isinstance(store, Store) and not filters:
+        yield from store.export_findings()
+        return
+    offerings = store.offerings(include_removed=True)
     by_id = {o["id"]: o for o in offerings}
     kept = set(by_id)
     if filters:
@@ -483,16 +515,7 @@ def finding_rows(store: CatalogReads, filters: Filters | None = None,
         })
     rows.sort(key=lambda r: (r["url"], r["field"], r["kind"], r["detail"],
                              r["offering_url"] or ""))
-    return rows
-
-
-def _offerings(store: CatalogReads, filters: Filters | None, include_removed: bool
-               ) -> list[dict[str, Any]]:
-    """Returns the offerings for the price and finding exports: from a `Store` without
-    filters, only the columns those rows show (`Store.offering_keys`)."""
-    if isinstance(store, Store) and not filters:
-        return store.offering_keys(include_removed)
-    return store.offerings(include_removed=include_removed)
+    yield from rows
 
 
 def _first(offs: list[dict[str, Any]], key: str) -> Any:
@@ -652,21 +675,68 @@ SCHEMAS: dict[str, dict[str, Any]] = {what: schema(what) for what in WHATS}
 def write_export(export: Export, fmt: str, fp: IO[str], generated_at: str | None,
                  excel: bool = False) -> None:
     """Writes `export` as `fmt` ("csv", "json" or "jsonl"); `excel` adds a BOM to CSV."""
+    write_exports(export, {fmt: fp}, generated_at, excel)
+
+
+def write_exports(export: Export, files: dict[str, IO[str]], generated_at: str | None,
+                  excel: bool = False) -> None:
+    """Writes `export` in each format of `files` (format -> file) in one pass over its
+    rows, as `write_export` writes it in that format."""
+    for fmt in files:
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     columns = export.columns
-    if fmt == "csv":
-        write_table_csv(columns, export.iter_rows(), fp, excel=excel)
-    elif fmt == "json":
-        doc = {"schema_version": SCHEMA_VERSION, "generated_at": generated_at,
-               export.what: ({c: r[c] for c in columns} for r in export.iter_rows())}
-        simplejson.dump(doc, fp, use_decimal=True, indent=2, ensure_ascii=False,
-                        iterable_as_array=True)
-        fp.write("\n")
-    elif fmt == "jsonl":
-        for r in export.iter_rows():
-            fp.write(simplejson.dumps({c: r[c] for c in columns}, use_decimal=True,
-                                      ensure_ascii=False) + "\n")
-    else:
-        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    each_row: list[Callable[[dict[str, Any]], object]] = []
+    if "csv" in files:
+        if excel:
+            files["csv"].write("\ufeff")
+        table = csv.writer(files["csv"], lineterminator="\r\n")
+        table.writerow(columns)
+        each_row.append(lambda r: table.writerow([csv_cell(r.get(c)) for c in columns]))
+    if "jsonl" in files:
+        lines = files["jsonl"]
+        each_row.append(lambda r: lines.write(simplejson.dumps(
+            {c: r[c] for c in columns}, use_decimal=True, ensure_ascii=False) + "\n"))
+    if "json" in files:
+        # The document around the rows, as simplejson writes it with no rows.
+        head, _, tail = simplejson.dumps(
+            {"schema_version": SCHEMA_VERSION, "generated_at": generated_at, export.what: []},
+            indent=2, ensure_ascii=False).rpartition("[]")
+        files["json"].write(head)
+        array = JsonArray(files["json"], indent=2, level=1, use_decimal=True,
+                          ensure_ascii=False)
+        each_row.append(lambda r: array.add({c: r[c] for c in columns}))
+    for r in export.iter_rows():
+        for write in each_row:
+            write(r)
+    if "json" in files:
+        array.close()
+        files["json"].write(tail + "\n")
+
+
+class JsonArray:
+    """Writes a JSON array to `fp` item by item, exactly as `simplejson.dumps` with these
+    options writes the list of the items, at nesting `level` of its document.
+
+    (simplejson's encoder makes the whole text of what it encodes before `simplejson.dump`
+    writes any of it.)
+    """
+
+    def __init__(self, fp: IO[str], indent: int, level: int = 0, **options: Any) -> None:
+        self.fp = fp
+        self._inner = "\n" + " " * (indent * (level + 1))
+        self._outer = "\n" + " " * (indent * level)
+        self._options = {"indent": indent, **options}
+        self._items = 0
+
+    def add(self, item: Any) -> None:
+        # Every newline of JSON text is layout (strings escape theirs): indent each one.
+        text = simplejson.dumps(item, **self._options).replace("\n", self._inner)
+        self.fp.write(("," if self._items else "[") + self._inner + text)
+        self._items += 1
+
+    def close(self) -> None:
+        self.fp.write(self._outer + "]" if self._items else "[]")
 
 
 def export_text(export: Export, fmt: str, generated_at: str | None, excel: bool = False
@@ -733,22 +803,49 @@ SITE_NAMES = {"offerings": "pricing", "models": "models", "prices": "prices",
               "history": "history", "findings": "findings"}
 
 
-def site_files(store: Store, generated_at: str | None, pricing: bool = True
-               ) -> dict[str, str]:
+@dataclass(frozen=True)
+class TextFiles:
+    """Text files written part by part rather than held whole, all in one pass over what
+    they list: `write` gets an open text file for each of `paths`, in their order."""
+
+    paths: tuple[str, ...]
+    write: Callable[..., None]
+
+    def texts(self) -> dict[str, str]:
+        """The text of each file, by path."""
+        parts = [_TextParts() for _ in self.paths]
+        self.write(*parts)
+        return {path: part.getvalue() for path, part in zip(self.paths, parts, strict=True)}
+
+
+def site_exports(store: Store, generated_at: str | None) -> dict[str, str | TextFiles]:
     """Returns the exports a site publishes, by path: `exports/<name>.csv|json` for every
-    export (`SITE_NAMES`), their JSON Schemas (`api/schema.json` for the offerings,
-    `exports/<name>.schema.json` for the others). `pricing` False leaves out the
-    offerings export and its schema."""
-    files: dict[str, str] = {}
-    reads = ReadOnce(store)
+    export (`SITE_NAMES`), each export's two files as one `TextFiles` that reads its rows
+    one at a time, and their JSON Schemas as text (`api/schema.json` for the offerings,
+    `exports/<name>.schema.json` for the others)."""
+    files: dict[str, str | TextFiles] = {}
     for what, name in SITE_NAMES.items():
-        if what == "offerings" and not pricing:
-            continue
-        export = build_export(reads, what)
-        for fmt in ("csv", "json"):
-            files[f"exports/{name}.{fmt}"] = export_text(export, fmt, generated_at)
+        both = TextFiles((f"exports/{name}.csv", f"exports/{name}.json"),
+                         functools.partial(_write_site_export, store, what, generated_at))
+        files.update(dict.fromkeys(both.paths, both))
         path = "api/schema.json" if what == "offerings" else f"exports/{name}.schema.json"
         files[path] = simplejson.dumps(SCHEMAS[what], indent=2, ensure_ascii=False) + "\n"
+    return files
+
+
+def _write_site_export(store: Store, what: str, generated_at: str | None, csv_fp: IO[str],
+                       json_fp: IO[str]) -> None:
+    write_exports(build_export(store, what), {"csv": csv_fp, "json": json_fp}, generated_at)
+
+
+def site_files(store: Store, generated_at: str | None) -> dict[str, str]:
+    """Returns the exports a site publishes (`site_exports`) as text, by path."""
+    files: dict[str, str] = {}
+    for path, text in site_exports(store, generated_at).items():
+        if isinstance(text, str):
+            files[path] = text
+        elif path not in files:
+            files.update(text.texts())
     return files
 
 

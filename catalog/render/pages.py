@@ -27,30 +27,38 @@ import dataclasses
 import functools
 import gc
 import hashlib
-import io
 import os
 import pickle
 import signal
 import traceback
-from collections.abc import Callable, Sequence
+import weakref
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Protocol, TypeVar, cast
+from typing import IO, Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
-import simplejson
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from catalog.errors import CatalogError
 from catalog.render import api, exports
-from catalog.render.changes import ChangeLog, changes_updated, finding_kinds, findings_updated
+from catalog.render.changes import (
+    ChangeLog,
+    changes_updated,
+    finding_kinds,
+    finding_row,
+    findings_updated,
+)
+from catalog.render.exports import TextFiles
 from catalog.render.feeds import atom_feed, robots_txt, sitemap_files
 from catalog.render.markdown import MdSafe, llms_link, md_destination, md_finalize, yaml_scalar
-from catalog.render.views import PRICES_NOTE, RANKING_NOTE, Catalog, count
+from catalog.render.views import PRICES_NOTE, RANKING_NOTE, Catalog, ModelData, count
 from catalog.store import Store
 
 SITE_TITLE = "AI model catalog"
 ASSETS = ("style.css", "catalog.js")
+#: The files of a page by path: text, bytes, or `TextFiles` (under each path it writes).
+Files = dict[str, str | bytes | TextFiles]
 
 T = TypeVar("T")
 
@@ -117,13 +125,15 @@ class Stats:
 MAX_ROWS_WEIGHT = 200_000
 
 
-def chunks(items: Sequence[T], size: int, weight: int = MAX_ROWS_WEIGHT) -> list[Sequence[T]]:
+def chunks(items: Sequence[T], size: int, weight: int = MAX_ROWS_WEIGHT,
+           measure: Callable[[T], int] | None = None) -> list[Sequence[T]]:
     """Returns `items` in runs of at most `size` items weighing at most `weight` (one item
-    may weigh more on its own); always at least one run, maybe empty."""
+    may weigh more on its own); always at least one run, maybe empty. An item weighs its
+    `repr_length`, or `measure(item)`: that of the row it becomes."""
     out: list[Sequence[T]] = []
     start, total = 0, 0
     for n, item in enumerate(items):
-        w = repr_length(item)
+        w = repr_length(item) if measure is None else measure(item)
         if n > start and (n - start >= size or total + w > weight):
             out.append(items[start:n])
             start, total = n, 0
@@ -164,6 +174,10 @@ def _repr_fields(cls: type) -> tuple[str, ...] | None:
     return names
 
 
+def _repr_bytes(value: Any) -> bytes:
+    return repr(value).encode("utf-8", "surrogatepass")
+
+
 def page_paths(first: str, n: int) -> list[str]:
     """Returns the paths of `n` pages of a table whose first page is `first`:
     "index.html", "index-2.html", ..."""
@@ -191,90 +205,13 @@ class Writer(Protocol):
     def merge(self, state: Any) -> None:
         """Adds what the writer of a worker process did (its `state()`)."""
 
-    def forget(self, key: str) -> None:
-        """Records page `key` so that the next build renders it again."""
-
     def write(self, rel: str, content: str | bytes) -> None:
         """Writes one file of the site."""
 
     def unit(self, key: str, inputs: Any,
-             produce: Callable[[], dict[str, str | bytes]]) -> bool:
+             produce: Callable[[], Files]) -> bool:
         """Writes the files of page `key` from `produce()`, unless the previous build
         made them from the same `inputs`; returns whether it rendered them."""
-
-
-class NeedsStore(Exception):
-    """A worker process of a parallel build needed the database (the task that did is
-    run again in the main process)."""
-
-
-class BuildReads:
-    """`store` for one build: the tables `exports.ReadOnce` caches, and the runs, are read
-    once; the rest (changes, ...) from `store`. Rows are shared: nothing changes them.
-
-    `offline` (in the worker processes of a parallel build, which must not use the
-    database connection of their parent) makes any read not made before raise
-    `NeedsStore`.
-    """
-
-    def __init__(self, store: Store) -> None:
-        self._store = store
-        self._once = exports.ReadOnce(cast(Store, _Online(self)))
-        self._runs: list[dict[str, Any]] | None = None
-        self.offline = False
-        #: The reads made since it was set: (method, arguments that select rows).
-        self.calls: set[tuple[Any, ...]] = set()
-
-    def prefetch(self) -> None:
-        """Reads what the API and the exports are made from (`DATA_READS`)."""
-        for name, *args in DATA_READS:
-            getattr(self, name)(*args)
-        self.runs()
-
-    def offerings(self, include_removed: bool = False) -> list[dict[str, Any]]:
-        self.calls.add(("offerings", True))  # (the active ones are among all of them)
-        return self._once.offerings(include_removed)
-
-    def models(self) -> list[dict[str, Any]]:
-        self.calls.add(("models",))
-        return self._once.models()
-
-    def price_history(self, tiers: bool = False) -> list[dict[str, Any]]:
-        self.calls.add(("price_history", tiers))
-        return self._once.price_history(tiers)
-
-    def findings(self, run_id: int | None = None) -> list[dict[str, Any]]:
-        self.calls.add(("findings", run_id))
-        return self._once.findings(run_id)
-
-    def runs(self) -> list[dict[str, Any]]:
-        self.calls.add(("runs",))
-        if self._runs is None:
-            self._runs = self.store("runs")()
-        return self._runs
-
-    def store(self, name: str) -> Any:
-        """Method `name` of the store, unless `offline`."""
-        if self.offline:
-            raise NeedsStore(name)
-        return getattr(self._store, name)
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        self.calls.add((name,))
-        return self.store(name)
-
-
-class _Online:
-    """The store as `BuildReads` lets its cache read it."""
-
-    def __init__(self, reads: BuildReads) -> None:
-        self._reads = reads
-
-    def __getattr__(self, name: str) -> Any:
-        # (the cache takes a method before it knows whether it will call it)
-        return lambda *args, **kwargs: self._reads.store(name)(*args, **kwargs)
 
 
 class SiteRenderer:
@@ -283,11 +220,7 @@ class SiteRenderer:
     def __init__(self, store: Store, base: str, writer: Writer, rows_per_page: int,
                  sitemap_max_urls: int, search: bool) -> None:
         self.store = store
-        # Tables that several parts of the site read (offerings, models, findings, price
-        # history) are read from the database once.
-        self.reads_log = BuildReads(store)
-        self.reads = cast(Store, self.reads_log)
-        self.cat = Catalog(self.reads)
+        self.cat = Catalog(store)
         self.base = base
         self.writer = writer
         self.rows_per_page = rows_per_page
@@ -296,7 +229,11 @@ class SiteRenderer:
         self.html_env, self.md_env = _environments()
         self.site = SiteInfo(SITE_TITLE)
         self.sitemap: list[tuple[str, str | None]] = []
-        self._digests: dict[int, tuple[Any, str]] = {}
+        self._digests: dict[int, tuple[weakref.ref[Any], str]] = {}
+
+    def use_store(self, store: Store) -> None:
+        """Reads from `store` from now on (in a worker process: a connection of its own)."""
+        self.store = self.cat.store = store
 
     # -- pages ------------------------------------------------------------------
 
@@ -320,8 +257,8 @@ class SiteRenderer:
         ctx.update(page=page, site=self.site)
         files = dict(extra or {})
 
-        def produce() -> dict[str, str | bytes]:
-            out: dict[str, str | bytes] = {
+        def produce() -> Files:
+            out: Files = {
                 page.path: self.html_env.get_template(template + ".html").render(ctx),
                 page.path.removesuffix(".html") + ".md":
                     self.md_env.get_template(template + ".md").render(ctx)}
@@ -337,19 +274,29 @@ class SiteRenderer:
     def hash_form(self, value: Any) -> Any:
         """`value` as hashed for a page's inputs: each dataclass in it (a row of a table,
         say) by a hash of its `repr`, computed once per task however many pages show it
-        (each page of a long table may have all its rows in its context)."""
+        while it lives (each page of a long table may have all its rows in its context)."""
         kind = type(value)
         if kind is list or kind is tuple:
             return kind(map(self.hash_form, value))
         if _repr_fields(kind) is None:
             return value
-        known = self._digests.get(id(value))
-        if known is None or known[0] is not value:
-            # Lists (of rows) are hashed row by row; other fields as they are.
-            fields = [self.hash_form(v) if type(v) is list else v
-                      for v in value.__dict__.values()]
-            text = repr((kind.__qualname__, fields)).encode("utf-8", "surrogatepass")
-            known = self._digests[id(value)] = (value, hashlib.sha256(text).hexdigest())
+        key = id(value)
+        known = self._digests.get(key)
+        if known is None or known[0]() is not value:
+            # Field by field, lists (of rows) row by row: no long text is made. Reprs hold
+            # no NUL, which separates them.
+            digest = hashlib.sha256(kind.__qualname__.encode())
+            for v in value.__dict__.values():
+                if type(v) is list:
+                    digest.update(b"\0[")
+                    for item in v:
+                        digest.update(b"\0" + _repr_bytes(self.hash_form(item)))
+                    digest.update(b"\0]")
+                else:
+                    digest.update(b"\0" + _repr_bytes(v))
+            # A weak reference: the hash must not keep a page's rows alive after it.
+            known = self._digests[key] = (weakref.ref(value, lambda _: self._digests.pop(
+                key, None)), digest.hexdigest())
         return known[1]
 
     @staticmethod
@@ -372,9 +319,8 @@ class SiteRenderer:
         """Renders the site; with `workers` > 1 the pages are shared with forked worker
         processes (see `parallel`), which write the same files as a serial build would."""
         cat = self.cat
-        stats = Stats(len(cat.models), len(cat.offerings), len(cat.providers))
-        # In the order of the sitemap. Tasks that read the store run in this process (its
-        # connection is not shared with workers); workers take the others, model pages last.
+        stats = Stats(len(cat.models), cat.offering_count, len(cat.providers))
+        # In the order of the sitemap; workers take the model pages last.
         tasks = [Task(functools.partial(self.index, stats))]
         ids = cat.model_ids
         step = max(1, -(-len(ids) // MODEL_TASKS))
@@ -382,9 +328,9 @@ class SiteRenderer:
                   for n in range(0, len(ids), step)]
         tasks += [Task(functools.partial(self.groups, "provider", cat.providers)),
                   Task(functools.partial(self.groups, "author", cat.authors)),
-                  Task(self.changes, store=True), Task(self.quality, store=True),
+                  Task(self.changes), Task(self.quality),
                   Task(self.not_found), Task(functools.partial(self.llms, stats)),
-                  Task(self.data, weight=3), Task(self.assets)]
+                  Task(functools.partial(self.data, stats), weight=3), Task(self.assets)]
         if workers > 1 and hasattr(os, "fork") and len(tasks) < 256:
             segments = parallel(self, tasks, workers)
         else:
@@ -407,8 +353,8 @@ class SiteRenderer:
         return segment
 
     def models(self, model_ids: Sequence[str]) -> None:
-        for mid in model_ids:
-            self.model(mid)
+        for data in self.cat.model_data(model_ids):
+            self.model(data)
 
     def not_found(self) -> None:
         # Served for any missing path, so its links are absolute paths under the base URL.
@@ -444,28 +390,29 @@ class SiteRenderer:
         if len(parts) > 1:
             self.writer.write("api/table.json", api.table_json(rows))
 
-    def model(self, mid: str) -> None:
+    def model(self, data: ModelData) -> None:
         """A model's page, its Markdown twin and its JSON: rendered only when what they are
         made of (`Catalog.model_inputs`) changed, which is cheaper to tell than the page."""
         cat = self.cat
+        mid = data.id
         path = cat.model_path(mid)
         updated = cat.model_updated(mid)
 
-        def produce() -> dict[str, str | bytes]:
-            view = cat.model_page(mid)
+        def produce() -> Files:
+            view = cat.model_page(mid, data=data)
             description = (f"{view.name}: prices, context length and providers for "
                            f"{count(len(view.offerings), 'offering')}.")
             page = self.page(path, view.name, description, updated)
-            jsonld = api.script_json(api.product_jsonld(cat, mid, page.canonical))
+            jsonld = api.script_json(api.product_jsonld(data, page.canonical))
             ctx = {"page": page, "site": self.site, "model": view, "ranking": RANKING_NOTE,
                    "jsonld": jsonld}
             return {
                 path: self.html_env.get_template("model.html").render(ctx),
                 path.removesuffix(".html") + ".md":
                     self.md_env.get_template("model.md").render(ctx),
-                cat.model_json_path(mid): api.dumps(api.model_json(cat, mid, self.base))}
+                cat.model_json_path(mid): api.dumps(api.model_json(cat, data, self.base))}
 
-        self.writer.unit(path, ("model", RANKING_NOTE, updated, cat.model_inputs(mid)),
+        self.writer.unit(path, ("model", RANKING_NOTE, updated, cat.model_inputs(data)),
                          produce)
         self.sitemap.append((self.base + path, updated))
 
@@ -495,7 +442,7 @@ class SiteRenderer:
                           pager=pager, caption=f"Models listed for {kind} {g.key}")
 
     def changes(self) -> None:
-        log = ChangeLog(self.cat, self.reads)
+        log = ChangeLog(self.cat, self.store)
         runs = log.runs("../")
         run_paths: dict[int, str] = {}
         for run in runs:
@@ -522,11 +469,14 @@ class SiteRenderer:
             dict, {"changes.xml": feed}))
 
     def quality(self) -> None:
-        kinds = finding_kinds(self.cat, self.reads, "../")
-        updated = findings_updated(self.reads, self.cat.run_dates)
+        kinds = finding_kinds(self.cat, self.store)
+        updated = findings_updated(self.store, self.cat.run_dates)
+        # A kind keeps its findings small; each page makes rows of its own.
+        row = functools.partial(finding_row, self.cat, "../")
         summaries = []
         for kind in kinds:
-            parts = chunks(kind.rows, self.rows_per_page)
+            parts = chunks(kind.rows, self.rows_per_page,
+                           measure=lambda finding: repr_length(row(finding)))
             paths = page_paths(f"quality/{kind.stem}.html", len(parts))
             summaries.append((kind, *self.hrefs(paths[0])))
             for n, (path, part) in enumerate(zip(paths, parts, strict=True)):
@@ -535,29 +485,31 @@ class SiteRenderer:
                     f", {pager.first:,}–{pager.last:,}" if n else "")
                 page = self.page(path, title, f"Findings of kind {kind.kind} in the latest "
                                  "crawl.", updated)
-                self.emit("quality_kind", page, kind=kind, rows=list(part), pager=pager)
+                self.emit("quality_kind", page, kind=kind, rows=[row(f) for f in part],
+                          pager=pager)
         total = sum(len(k.rows) for k in kinds)
         self.emit("quality", self.page(
             "quality.html", "Data quality", "What the crawler found odd, missing or "
             "contradictory in the latest crawl.", updated), kinds=summaries, total=total)
 
     def llms(self, stats: Stats) -> None:
-        cat = self.cat
-        base = MdSafe(md_destination(self.base))
-        lines = [cat.llms_entry(mid, self.base, full=False) for mid in cat.model_ids]
-        full_lines = [cat.llms_entry(mid, self.base, full=True) for mid in cat.model_ids]
-        ctx: dict[str, Any] = {
-            "site": self.site, "stats": stats, "base": base,
+        """llms.txt; llms-full.txt, which lists every offering, is made with the API
+        (`data`)."""
+        lines = [self.cat.llms_entry(mid, self.base) for mid in self.cat.model_ids]
+        ctx = self._llms_context(stats)
+        template = self.md_env.get_template("llms.txt")
+        inputs = ("llms", False, sorted(ctx.items()), lines)
+        self.writer.unit("llms.txt", inputs, functools.partial(
+            _rendered, "llms.txt", template.render, {**ctx, "models": lines, "full": False}))
+
+    def _llms_context(self, stats: Stats) -> dict[str, Any]:
+        """What llms.txt and llms-full.txt show besides the models."""
+        return {
+            "site": self.site, "stats": stats, "base": MdSafe(md_destination(self.base)),
             "ranking": RANKING_NOTE, "prices_note": PRICES_NOTE,
             "providers": [llms_link(g.key, f"{self.base}providers/{g.stem}.md",
                                     count(len(g.model_ids), "model"))
-                          for g in cat.providers.values()]}
-        template = self.md_env.get_template("llms.txt")
-        for name, models, full in (("llms.txt", lines, False),
-                                   ("llms-full.txt", full_lines, True)):
-            inputs = ("llms", full, sorted(ctx.items()), models)
-            self.writer.unit(name, inputs, functools.partial(
-                _rendered, name, template.render, {**ctx, "models": models, "full": full}))
+                          for g in self.cat.providers.values()]}
 
     def crawler_files(self) -> None:
         files = sitemap_files(self.sitemap, self.base, self.sitemap_max_urls)
@@ -565,44 +517,33 @@ class SiteRenderer:
         for name, text in files.items():
             self.writer.unit(name, (name, text), functools.partial(dict, {name: text}))
 
-    def data(self) -> None:
-        """The API and the exports, made again only when what they are made from (the
-        reads in `DATA_READS`) changed."""
-        reads = self.reads_log
-        inputs = ("data", reads.runs(),
-                  *(getattr(reads, name)(*args) for name, *args in DATA_READS))
-        rendered = self.writer.unit("exports/pricing.json", inputs, self._data_files)
-        if rendered and not reads.calls <= DATA_CALLS:
-            # The exports read something `inputs` did not hold: never reuse these files.
-            self.writer.forget("exports/pricing.json")
+    def data(self, stats: Stats) -> None:
+        """The files that list every offering (the exports, `api/models.json` and
+        llms-full.txt), made again only when the catalog changed."""
+        self.writer.unit("exports/pricing.json", ("data", self.store.catalog_digest()),
+                         functools.partial(self._data_files, stats))
 
-    def _data_files(self) -> dict[str, str | bytes]:
-        reads = self.reads_log
-        reads.calls = set()
-        finished = [r for r in reads.runs() if r["finished_at"]]
-        generated_at = finished[-1]["finished_at"] if finished else None
-        rows = exports.offering_rows(self.reads)
-        files: dict[str, str | bytes] = {}
-        buf = io.StringIO()
-        exports.write_json(rows, buf, generated_at)
-        files["exports/pricing.json"] = buf.getvalue()
-        buf = io.StringIO()
-        exports.write_csv(rows, buf)
-        files["exports/pricing.csv"] = buf.getvalue()
-        files["api/schema.json"] = simplejson.dumps(
-            exports.EXPORT_SCHEMA, indent=2, ensure_ascii=False) + "\n"
-        # models, prices, history, findings and schemas
-        files.update(exports.site_files(self.reads, generated_at, pricing=False))
-        models = [api.api_model(self.cat, mid, self.base) for mid in self.cat.model_ids]
-        files["api/models.json"] = api.dumps(models)
+    def _data_files(self, stats: Stats) -> Files:
+        files: Files = dict(
+            exports.site_exports(self.store, exports.generated_at(self.store)))
+        models = TextFiles(("api/models.json", "llms-full.txt"),
+                           functools.partial(self._write_models, stats))
+        files.update(dict.fromkeys(models.paths, models))
         return files
 
+    def _write_models(self, stats: Stats, api_fp: IO[str], llms_fp: IO[str]) -> None:
+        """Writes `api/models.json` and llms-full.txt in one pass over the models."""
+        cat = self.cat
+        lines: list[MdSafe] = []
 
-#: What the API and the exports are made from (with the runs and the catalog `Catalog`
-#: makes of the same reads): (method of `BuildReads`, arguments).
-DATA_READS = (("offerings", True), ("models",), ("price_history", False),
-              ("price_history", True), ("findings", None))
-DATA_CALLS = frozenset({*DATA_READS, ("runs",)})
+        def api_models() -> Iterator[dict[str, Any]]:
+            for data in cat.model_data(cat.model_ids, pages=False):
+                lines.append(cat.llms_entry(data.id, self.base, full=data))
+                yield api.api_model(cat, data, self.base)
+
+        api.dump(api_models(), api_fp)
+        llms_fp.writelines(self.md_env.get_template("llms.txt").generate(
+            self._llms_context(stats), models=lines, full=True))
 
 
 #: Changes of the latest run shown on the changes page itself; the run page lists all.
@@ -610,7 +551,7 @@ LATEST_ROWS = 100
 
 
 def _rendered(name: str, render: Callable[[dict[str, Any]], str], ctx: dict[str, Any]
-              ) -> dict[str, str | bytes]:
+              ) -> Files:
     return {name: render(ctx)}
 
 
@@ -621,11 +562,10 @@ SitemapEntries = list[tuple[str, str | None]]
 
 @dataclass(frozen=True)
 class Task:
-    """Some pages of the site: `store` tasks read the database, `batch` ones are many
-    small pages that even out the workers' shares at the end."""
+    """Some pages of the site; `batch` tasks are many small pages that even out the
+    workers' shares at the end."""
 
     run: Callable[[], None]
-    store: bool = False
     batch: bool = False
     #: Heavier tasks are taken first.
     weight: int = 1
@@ -635,15 +575,13 @@ def parallel(renderer: SiteRenderer, tasks: list[Task], workers: int) -> list[Si
     """Runs `tasks` in this process and `workers - 1` forked ones; returns the sitemap
     entries of each task, in the order of `tasks`.
 
-    Every task writes its own files, so where it runs changes nothing in the site. The
-    tasks that read the store run here first; the others are taken from a shared queue
-    (a pipe holding one byte per task), heavy ones first. Each worker then sends what its
-    writer did back through a pipe, and the writers are merged.
+    Every task writes its own files, so where it runs changes nothing in the site. Tasks
+    are taken from a shared queue (a pipe holding one byte per task), heavy ones first;
+    a worker reads what its tasks need through a database connection of its own. Each
+    worker then sends what its writer did back through a pipe, and the writers are merged.
     """
     renderer.warm()
-    renderer.reads_log.prefetch()  # so that workers need not read the database
-    queue = sorted((n for n, t in enumerate(tasks) if not t.store),
-                   key=lambda n: (tasks[n].batch, -tasks[n].weight))
+    queue = sorted(range(len(tasks)), key=lambda n: (tasks[n].batch, -tasks[n].weight))
     read_q, write_q = os.pipe()
     os.write(write_q, bytes(queue))
     os.close(write_q)
@@ -651,14 +589,7 @@ def parallel(renderer: SiteRenderer, tasks: list[Task], workers: int) -> list[Si
 
     def drain() -> None:
         while byte := os.read(read_q, 1):
-            try:
-                segments[byte[0]] = renderer._task(tasks[byte[0]].run)
-            except NeedsStore:
-                if not renderer.reads_log.offline:
-                    raise
-                deferred.append(byte[0])  # (it wrote nothing: it read before writing)
-
-    deferred: list[int] = []
+            segments[byte[0]] = renderer._task(tasks[byte[0]].run)
 
     children: list[tuple[int, int]] = []
     gc.freeze()  # objects shared with the workers are not copied by their collections
@@ -667,13 +598,9 @@ def parallel(renderer: SiteRenderer, tasks: list[Task], workers: int) -> list[Si
             read_r, write_r = os.pipe()
             pid = os.fork()
             if pid == 0:  # pragma: no cover (a worker: its coverage is not collected)
-                renderer.reads_log.offline = True
-                _worker(drain, segments, deferred, renderer.writer, read_r, write_r)
+                _worker(renderer, drain, segments, read_r, write_r)
             os.close(write_r)
             children.append((pid, read_r))
-        for n, task in enumerate(tasks):
-            if task.store:
-                segments[n] = renderer._task(task.run)
         drain()
         while children:
             pid, read_r = children[0]
@@ -685,7 +612,7 @@ def parallel(renderer: SiteRenderer, tasks: list[Task], workers: int) -> list[Si
                 os.waitpid(pid, 0)
             if not payload:
                 raise CatalogError("a worker process of the build stopped unexpectedly")
-            ok, done, state, later = pickle.loads(payload)
+            ok, done, state = pickle.loads(payload)
             if not ok:
                 raise (CatalogError(done[1]) if done[0] else
                        CatalogError(f"a worker process of the build failed:\n{done[1]}"))
@@ -694,9 +621,6 @@ def parallel(renderer: SiteRenderer, tasks: list[Task], workers: int) -> list[Si
                     raise CatalogError("two workers rendered the same pages")
             segments.update(done)
             renderer.writer.merge(state)
-            deferred.extend(later)
-        for n in deferred:  # what workers could not do without the database
-            segments[n] = renderer._task(tasks[n].run)
     finally:
         gc.unfreeze()
         os.close(read_q)
@@ -710,19 +634,22 @@ def parallel(renderer: SiteRenderer, tasks: list[Task], workers: int) -> list[Si
     return [segments[n] for n in range(len(tasks))]
 
 
-def _worker(drain: Callable[[], None], segments: dict[int, SitemapEntries],
-            deferred: list[int], writer: Writer, read_r: int, write_r: int
+def _worker(renderer: SiteRenderer, drain: Callable[[], None],
+            segments: dict[int, SitemapEntries], read_r: int, write_r: int
             ) -> None:  # pragma: no cover
-    """A forked worker: renders tasks from the queue, sends back what it did, exits."""
+    """A forked worker: renders tasks from the queue, sends back what it did, exits.
+    It never uses its parent's database connection (SQLite connections must not cross
+    a `fork`) but opens one of its own."""
     try:
         os.close(read_r)
         try:
+            renderer.use_store(renderer.store.reader())
             drain()
-            payload = pickle.dumps((True, segments, writer.state(), deferred))
+            payload = pickle.dumps((True, segments, renderer.writer.state()))
         except BaseException as exc:  # reported to the parent, which raises
             payload = pickle.dumps((False, (isinstance(exc, CatalogError), str(exc)
                                             if isinstance(exc, CatalogError)
-                                            else traceback.format_exc()), None, None))
+                                            else traceback.format_exc()), None))
         view = memoryview(payload)
         while view:
             view = view[os.write(write_r, view):]

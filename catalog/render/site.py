@@ -14,13 +14,18 @@ a new version of catalog renders everything once. A file that is rendered but co
 byte-identical to the previous build's is linked from it too, not written again.
 
 Parallel: on several CPUs, `SiteRenderer.run` shares the pages among forked worker
-processes (`pages.parallel`); each renders and writes its pages into the same new
-directory, and their writers' records are merged, so the site and its manifest are the
-same as those of a build in one process.
+processes (`pages.parallel`); each reads what its pages need through a connection of its
+own, renders and writes them into the same new directory, and their writers' records are
+merged, so the site and its manifest are the same as those of a build in one process.
+
+Memory: the build holds small records of every model for the lists of models; a model's
+offerings, prices and findings are read a few models at a time, and the long files (the
+exports, `api/models.json`, llms-full.txt) are written as they are made.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -37,8 +42,9 @@ from urllib.parse import urlsplit
 
 from catalog.errors import CatalogError
 from catalog.render import search as site_search
+from catalog.render.exports import TextFiles
 from catalog.render.feeds import SITEMAP_MAX_URLS
-from catalog.render.pages import SiteRenderer
+from catalog.render.pages import Files, SiteRenderer
 from catalog.render.paths import check_relative, inside
 from catalog.store import Store
 
@@ -125,6 +131,26 @@ class SiteWriter:
             _write_file(target, data)
         self.written[rel] = len(data)
 
+    def write_texts(self, files: TextFiles) -> None:
+        """Writes `files` (as UTF-8) as they are made, rather than holding them whole;
+        then links the previous build's copy of each that turned out the same."""
+        for rel in files.paths:
+            if rel in self.written:
+                raise CatalogError(f"two pages would be written to {rel}")
+        targets = [self._target(rel) for rel in files.paths]
+        with contextlib.ExitStack() as stack:
+            files.write(*(stack.enter_context(open(
+                target, "w", encoding="utf-8", newline="", opener=_open_new))
+                for target in targets))
+        for rel, target in zip(files.paths, targets, strict=True):
+            size = os.lstat(target).st_size
+            old = _previous_file(self._previous_text, rel)
+            if old is not None and old[1].st_size == size and _same_bytes(old[0], target):
+                os.unlink(target)
+                _link_or_copy(old[0], target, old[1])
+                self.unchanged += 1
+            self.written[rel] = size
+
     def _target(self, rel: str) -> str:
         """The path of `rel` in the new site. `root` is a directory this build created, so
         a relative path without ".." (`check_relative`) cannot leave it."""
@@ -154,10 +180,12 @@ class SiteWriter:
         self.unchanged += 1
         return True
 
-    def unit(self, key: str, inputs: Any,
-             produce: Callable[[], dict[str, str | bytes]]) -> bool:
+    def unit(self, key: str, inputs: Any, produce: Callable[[], Files]) -> bool:
         """Writes the files of page `key` from `produce()`, or links them from the previous
-        build if it recorded the same `inputs`. Returns whether it rendered."""
+        build if it recorded the same `inputs`. Returns whether it rendered.
+
+        `produce` returns the content of each file by path: text, bytes, or `TextFiles`,
+        which the paths it writes all share."""
         if key in self.units:
             raise CatalogError(f"two pages would be written to {key}")
         digest = input_digest(key, inputs)
@@ -167,8 +195,17 @@ class SiteWriter:
             self.reused += 1
             return False
         files = produce()
+        streamed: list[TextFiles] = []
         for rel, content in files.items():
-            self.write(rel, content)
+            if not isinstance(content, TextFiles):
+                self.write(rel, content)
+            elif not any(content is done for done in streamed):
+                if {path for path, other in files.items() if other is content} != set(
+                        content.paths):
+                    raise CatalogError(f"{key}: the files {content.paths} are listed "
+                                       "under other paths")
+                self.write_texts(content)
+                streamed.append(content)
         self.units[key] = (digest, sorted(files))
         self.rendered.append(key)
         return True
@@ -207,10 +244,6 @@ class SiteWriter:
         self.rendered.extend(rendered)
         self.reused += reused
 
-    def forget(self, key: str) -> None:
-        """Records page `key` with no inputs hash, so that the next build renders it."""
-        self.units[key] = ("", self.units[key][1])
-
     def manifest(self) -> str:
         return json.dumps({"catalog_site": _MANIFEST_VERSION, "fingerprint": self.fingerprint,
                            "pages": {k: list(v) for k, v in sorted(self.units.items())}},
@@ -244,6 +277,26 @@ def _read(path: str) -> bytes | None:
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+def _same_bytes(path: str, other: str) -> bool:
+    """Whether the files `path` and `other` hold the same bytes (read part by part)."""
+    with open(path, "rb", opener=_open_existing) as a, \
+            open(other, "rb", opener=_open_existing) as b:
+        while True:
+            block = a.read(1 << 20)
+            if block != b.read(1 << 20):
+                return False
+            if not block:
+                return True
+
+
+def _open_existing(path: str, flags: int) -> int:
+    return os.open(path, flags | _NOFOLLOW)
+
+
+def _open_new(path: str, flags: int) -> int:
+    return os.open(path, flags | _NOFOLLOW, 0o666)
 
 
 def _write_file(path: str, data: bytes) -> None:
@@ -356,7 +409,10 @@ def build_site(store: Store, out_dir: Path, base_url: str | None = None, *,
                             fingerprint(base, rows_per_page, sitemap_max_urls))
         renderer = SiteRenderer(store, base, writer, rows_per_page, sitemap_max_urls,
                                 exe is not None)
-        renderer.run(workers if workers is not None else default_workers(len(renderer.cat.models)))
+        if workers is None:
+            workers = default_workers(len(renderer.cat.models))
+        # Workers open the database file again: an in-memory one builds in one process.
+        renderer.run(workers if store.path.is_file() else 1)
         pages = sum(1 for p in writer.written if p.startswith("models/") and p.endswith(".html"))
         if exe is not None and pages:
             for rel in site_search.index_site(tmp, exe):

@@ -1,6 +1,7 @@
 """View models: everything a page shows, computed and formatted here, never in templates.
 
-`Catalog` reads the store once. Its methods return plain dataclasses whose fields are
+`Catalog` reads what lists of models show once, and what a model's page shows a few
+models at a time (`ModelData`). Its methods return plain dataclasses whose fields are
 display-ready strings (exact decimal prices, dates, links relative to the page that
 shows them), so the HTML and Markdown templates only lay them out.
 
@@ -12,10 +13,12 @@ Offerings priced only per request, image, second or character are listed but not
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import groupby
 from typing import Any
 
 from catalog.normalise.dates import month_label
@@ -220,68 +223,146 @@ def _min_price(offerings: Iterable[dict[str, Any]], component: str) -> Decimal |
     return min(found) if found else None
 
 
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    """What lists of models show of a model (its page shows more: `ModelData`)."""
+
+    name: str
+    author: str
+    context_length: int | None
+    modalities: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OfferingSummary:
+    """What a row of a models table shows of some offerings of one model (all of them, or
+    one provider's): its lowest USD input and output prices, the blended price of the
+    cheapest, and so on."""
+
+    input: str
+    output: str
+    blended: str
+    context: int | None
+    offerings: int
+    date_added: str
+    providers: tuple[str, ...]
+    free: bool
+
+
+def summarise(offerings: list[dict[str, Any]]) -> OfferingSummary:
+    """The `OfferingSummary` of `offerings` (at least one)."""
+    best = cheapest_offering(offerings)
+    dates = sorted(o["date_added"] for o in offerings if o["date_added"])
+    # Texts that many models share (prices, dates, providers) are kept once.
+    return OfferingSummary(
+        input=sys.intern(format_price(_min_price(offerings, "input"))),
+        output=sys.intern(format_price(_min_price(offerings, "output"))),
+        blended=sys.intern(format_price(_rank_price(best) if best else None)),
+        context=_max(offerings, "context_length"), offerings=len(offerings),
+        date_added=sys.intern(dates[0]) if dates else DASH,
+        providers=tuple(sorted({sys.intern(one_line(o["provider"])) for o in offerings})),
+        free=any(_is_free(o) for o in offerings))
+
+
+@dataclass(frozen=True)
+class ModelData:
+    """What a model's page and JSON are made of (read by `Catalog.model_data`).
+
+    `model` has the model's `id`, `name`, `author`, `family`, `description`,
+    `context_length` and `modalities` (from the stored model, else from its offerings);
+    `offerings` are its active offerings and `history` all of them, removed ones too, as
+    `Store.offerings` has them; `price_versions`, `edges` and `findings` are their price
+    versions (`Store.price_history`), related links and latest findings by offering ID.
+    """
+
+    id: str
+    model: dict[str, Any]
+    offerings: list[dict[str, Any]]
+    history: list[dict[str, Any]]
+    price_versions: dict[str, list[dict[str, Any]]]
+    edges: dict[str, list[dict[str, Any]]]
+    findings: dict[str, list[dict[str, Any]]]
+
+
+#: Models whose pages' data `Catalog.model_data` reads at once.
+MODEL_READ = 100
+
+
 class Catalog:
-    """The catalog as the site shows it, read once from `store`."""
+    """The catalog as the site shows it.
+
+    What lists of models show is read from `store` once, in one pass over the offerings,
+    and kept in small records (`models`, the `OfferingSummary` of each table row); what a
+    model's own page shows is read a few models at a time (`model_data`), so that a
+    build never holds every offering with its prices at once.
+    """
 
     def __init__(self, store: Store) -> None:
-        self.offerings = store.offerings()
-        self.history = store.offerings(include_removed=True)
+        self.store = store
         self.run_dates = store.run_dates()
-        self.history_by_model: dict[str, list[dict[str, Any]]] = {}
-        for off in self.history:
-            self.history_by_model.setdefault(off["model_id"], []).append(off)
-        self.price_versions: dict[str, list[dict[str, Any]]] = {}
-        for row in store.price_history():
-            self.price_versions.setdefault(row["offering_id"], []).append(row)
-        self.by_model: dict[str, list[dict[str, Any]]] = {}
-        for off in self.offerings:
-            self.by_model.setdefault(off["model_id"], []).append(off)
-        stored = {m["id"]: m for m in store.models()}
-        self.models: dict[str, dict[str, Any]] = {}
-        for mid, offs in self.by_model.items():
-            first = offs[0]
-            m = stored.get(mid, {})
-            self.models[mid] = {
-                "id": mid, "name": one_line(m.get("name") or first["name"]) or mid,
-                "author": one_line(m.get("author") or _first(offs, "author") or ""),
-                "family": one_line(m.get("family") or ""),
-                "description": (m.get("description") or _first(offs, "description") or ""),
-                "context_length": m.get("context_length") or _max(offs, "context_length"),
-                "modalities": list(m.get("modalities") or sorted(
-                    {x for o in offs for x in o["modalities"]})),
-            }
-        self.model_ids = sorted(self.models, key=lambda i: (
-            *_sort_key(self.models[i]["name"]), i))
-        self.model_files = NameMap(list(self.models), RESERVED_STEMS)
-        self.providers = self._groups("provider", (
-            (one_line(o["provider"]), o["model_id"]) for o in self.offerings))
-        self.authors = self._groups("author", (
-            (m["author"], m["id"]) for m in self.models.values() if m["author"]))
-        self.edges: dict[str, list[dict[str, Any]]] = {}
-        for edge in store.related_edges():
-            self.edges.setdefault(edge["offering_id"], []).append(edge)
-        self.filter_options = self._filter_options()
-        self._option_index = {kind: {v: n for n, v in enumerate(values)}
-                              for kind, values in self.filter_options.items()}
-        self.findings: dict[str, list[dict[str, Any]]] = {}
-        for f in store.findings():
-            if f["offering_id"]:
-                self.findings.setdefault(f["offering_id"], []).append(f)
+        self.models: dict[str, ModelInfo] = {}
+        self.summaries: dict[str, OfferingSummary] = {}
+        #: (provider, model ID) -> the summary of that provider's offerings of the model.
+        self.provider_summaries: dict[tuple[str, str], OfferingSummary] = {}
+        #: The name of each model no longer listed, as its first offering had it.
+        self.retired_names: dict[str, str] = {}
+        #: The run in which each model, listed or not, was first seen.
+        self.first_seen: dict[str, int] = {}
+        self.offering_count = 0
         # Removed offerings count too: their removal changed the pages that listed them.
         self._changed: dict[str, dict[str, int]] = {
             "model": {}, "provider": {}, "author": {}, "site": {}}
-        for o in self.history:
-            author = (self.models[o["model_id"]]["author"] if o["model_id"] in self.models
-                      else one_line(o["author"] or ""))
-            for kind, key in (("model", o["model_id"]), ("provider", one_line(o["provider"])),
+        stored = {m["id"]: m for m in store.models()}
+        provider_members: dict[str, set[str]] = {}
+        for mid, group in groupby(store.listing_offerings(), key=lambda o: o["model_id"]):
+            self._add_model(mid, list(group), stored.get(mid, {}), provider_members)
+        del stored
+        self.model_ids = sorted(self.models, key=lambda i: (
+            *_sort_key(self.models[i].name), i))
+        self.model_files = NameMap(list(self.models), RESERVED_STEMS)
+        self.providers = self._groups("provider", provider_members)
+        author_members: dict[str, set[str]] = {}
+        for mid, m in self.models.items():
+            if m.author:
+                author_members.setdefault(m.author, set()).add(mid)
+        self.authors = self._groups("author", author_members)
+        self.filter_options = self._filter_options()
+        self._option_index = {kind: {v: n for n, v in enumerate(values)}
+                              for kind, values in self.filter_options.items()}
+        self.finding_ids = store.finding_ids_by_model()
+
+    def _add_model(self, mid: str, offs: list[dict[str, Any]], m: dict[str, Any],
+                   provider_members: dict[str, set[str]]) -> None:
+        """Adds what lists show of model `mid` from its offerings `offs` (removed ones
+        too) and its stored record `m` (or {})."""
+        active = [o for o in offs if o["status"] == "active"]
+        self.first_seen[mid] = min(o["first_seen_run"] for o in offs)
+        if active:
+            self.offering_count += len(active)
+            self.models[mid] = ModelInfo(
+                name=one_line(m.get("name") or active[0]["name"]) or mid,
+                author=sys.intern(one_line(m.get("author") or _first(active, "author") or "")),
+                context_length=m.get("context_length") or _max(active, "context_length"),
+                modalities=tuple(map(sys.intern, m.get("modalities") or sorted(
+                    {x for o in active for x in o["modalities"]}))))
+            self.summaries[mid] = summary = summarise(active)
+            by_provider: dict[str, list[dict[str, Any]]] = {}
+            for o in active:
+                by_provider.setdefault(sys.intern(one_line(o["provider"])), []).append(o)
+            for provider, own in by_provider.items():
+                provider_members.setdefault(provider, set()).add(mid)
+                self.provider_summaries[provider, mid] = (
+                    summary if len(by_provider) == 1 else summarise(own))
+        else:
+            self.retired_names[mid] = one_line(offs[0]["name"]) or mid
+        for o in offs:
+            author = self.models[mid].author if active else one_line(o["author"] or "")
+            for kind, key in (("model", mid), ("provider", one_line(o["provider"])),
                               ("author", author), ("site", "")):
                 seen = self._changed[kind]
                 seen[key] = max(seen.get(key, 0), o["changed_run"])
 
-    def _groups(self, kind: str, pairs: Iterable[tuple[str, str]]) -> dict[str, Group]:
-        members: dict[str, set[str]] = {}
-        for key, mid in pairs:
-            members.setdefault(key, set()).add(mid)
+    def _groups(self, kind: str, members: dict[str, set[str]]) -> dict[str, Group]:
         names = NameMap(list(members), RESERVED_STEMS, fold_case=True)
         order = {mid: n for n, mid in enumerate(self.model_ids)}
         return {key: Group(kind, key, names[key], sorted(mids, key=order.__getitem__))
@@ -326,31 +407,25 @@ class Catalog:
 
     # -- tables ---------------------------------------------------------------
 
-    def model_row(self, mid: str, root: str, offerings: list[dict[str, Any]] | None = None
-                  ) -> ModelRow:
-        """A models-table row; prices come from `offerings` (default: all of the model's)."""
+    def model_row(self, mid: str, root: str, provider: str | None = None) -> ModelRow:
+        """A models-table row; prices come from the offerings of `provider` (default: all
+        of the model's)."""
         m = self.models[mid]
-        offs = self.by_model[mid] if offerings is None else offerings
-        best = cheapest_offering(offs)
-        link = self.link(m["name"], self.model_path(mid), root)
-        author = self.author_link(m["author"], root)
-        dates = sorted(o["date_added"] for o in offs if o["date_added"])
-        context = _max(offs, "context_length") if offerings is not None else m["context_length"]
+        s = self.summaries[mid] if provider is None else self.provider_summaries[provider, mid]
+        link = self.link(m.name, self.model_path(mid), root)
+        author = self.author_link(m.author, root)
         return ModelRow(
-            id=mid, name=m["name"], href=link.href or "", md=link.md,
-            author=m["author"] or DASH, author_href=author.href if author else None,
+            id=mid, name=m.name, href=link.href or "", md=link.md,
+            author=m.author or DASH, author_href=author.href if author else None,
             author_md=author.md if author else MdSafe(DASH),
-            input=format_price(_min_price(offs, "input")),
-            output=format_price(_min_price(offs, "output")),
-            blended=format_price(_rank_price(best) if best else None),
-            context=format_int(context),
-            modalities=", ".join(m["modalities"]) or DASH,
-            offerings=len(offs), date_added=dates[0] if dates else DASH,
-            filter_author=self._filter_keys("authors", [m["author"]] if m["author"] else []),
-            filter_providers=self._filter_keys(
-                "providers", sorted({one_line(o["provider"]) for o in offs})),
-            filter_modalities=self._filter_keys("modalities", m["modalities"]),
-            free=any(_is_free(o) for o in offs))
+            input=s.input, output=s.output, blended=s.blended,
+            context=format_int(m.context_length if provider is None else s.context),
+            modalities=", ".join(m.modalities) or DASH,
+            offerings=s.offerings, date_added=s.date_added,
+            filter_author=self._filter_keys("authors", [m.author] if m.author else []),
+            filter_providers=self._filter_keys("providers", list(s.providers)),
+            filter_modalities=self._filter_keys("modalities", list(m.modalities)),
+            free=s.free)
 
     def _filter_keys(self, kind: str, values: list[str]) -> str:
         """The positions of `values` among the filter options, space-separated."""
@@ -359,51 +434,85 @@ class Catalog:
 
     def rows(self, model_ids: Iterable[str], root: str, provider: str | None = None
              ) -> list[ModelRow]:
-        if provider is None:
-            return [self.model_row(mid, root) for mid in model_ids]
-        return [self.model_row(mid, root, [o for o in self.by_model[mid]
-                                           if one_line(o["provider"]) == provider])
-                for mid in model_ids]
+        return [self.model_row(mid, root, provider) for mid in model_ids]
 
     def _filter_options(self) -> dict[str, list[str]]:
         return {
-            "authors": sorted({m["author"] for m in self.models.values() if m["author"]},
+            "authors": sorted({m.author for m in self.models.values() if m.author},
                               key=_sort_key),
             "providers": list(self.providers),
-            "modalities": sorted({x for m in self.models.values() for x in m["modalities"]},
+            "modalities": sorted({x for m in self.models.values() for x in m.modalities},
                                  key=_sort_key),
         }
 
-    def llms_entry(self, mid: str, base: str, full: bool) -> MdSafe:
+    def llms_entry(self, mid: str, base: str, full: ModelData | None = None) -> MdSafe:
         """The model's line in llms.txt: `- [name](twin URL): notes`.
 
         Brackets in the name become parentheses in the link text (the reference llms.txt
         parser reads a title up to the first "]"); the exact name is on the model's page.
-        `full` adds modalities, every offering's prices and the description.
+        With `full`, the model's data, the line of llms-full.txt: it adds modalities,
+        every offering's prices and the description.
         """
         m = self.models[mid]
         row = self.model_row(mid, base)
-        notes = [f"by {m['author'] or 'unknown author'}", f"ID {mid}",
+        notes = [f"by {m.author or 'unknown author'}", f"ID {mid}",
                  f"cheapest input {row.input}, output {row.output}, blended 3:1 "
                  f"{row.blended} per 1M tokens", f"context {row.context}",
                  count(row.offerings, "offering")]
-        if full:
+        if full is not None:
             notes.insert(3, f"modalities {row.modalities}")
-            for off in sorted(self.by_model[mid], key=lambda o: (*_sort_key(o["provider"]),
-                                                                  o["url"])):
+            for off in sorted(full.offerings, key=lambda o: (*_sort_key(o["provider"]),
+                                                               o["url"])):
                 prices = ", ".join(
                     f"{comp.replace('_', ' ')} "
                     f"{format_unit_price(amount, off['currency'], off['price_units'][comp])}"
                     for comp, amount in sorted(off["prices"].items())) or "no price listed"
                 notes.append(f"{one_line(off['provider'])} ({one_line(off['catalog'])}): "
                              f"{prices}")
-            if m["description"]:
-                notes.append("description: " + one_line(m["description"]))
-        return llms_link(m["name"] or mid, base + self.model_path(mid, "md"), "; ".join(notes))
+            if full.model["description"]:
+                notes.append("description: " + one_line(full.model["description"]))
+        return llms_link(m.name or mid, base + self.model_path(mid, "md"), "; ".join(notes))
 
     # -- model pages ----------------------------------------------------------
 
-    def model_inputs(self, mid: str) -> tuple[Any, ...]:
+    def model_data(self, model_ids: Sequence[str], pages: bool = True
+                   ) -> Iterator[ModelData]:
+        """Yields the data of each of `model_ids` (listed models), in that order, read
+        from the store `MODEL_READ` models at a time. Without `pages`, only the model and
+        its active offerings are read (what `api.api_model` and `llms_entry` need):
+        `history` is then the active offerings, and there are no price versions, edges
+        or findings."""
+        empty: dict[str, list[dict[str, Any]]] = {}
+        for start in range(0, len(model_ids), MODEL_READ):
+            chunk = list(model_ids[start:start + MODEL_READ])
+            stored = {m["id"]: m for m in self.store.models(chunk)}
+            history = _by(self.store.offerings(include_removed=pages, model_ids=chunk),
+                          "model_id")
+            if pages:
+                versions = _by(self.store.price_history(model_ids=chunk), "offering_id")
+                edges = _by(self.store.related_edges(chunk), "offering_id")
+                findings = _by(self.store.findings_by_id(
+                    [n for mid in chunk for n in self.finding_ids.get(mid, ())]),
+                    "offering_id")
+            else:
+                versions = edges = findings = empty
+            for mid in chunk:
+                hist = history[mid]
+                offs = [o for o in hist if o["status"] == "active"]
+                yield ModelData(
+                    mid, self._model(mid, stored.get(mid, {}), offs), offs, hist,
+                    _of_offerings(versions, hist), _of_offerings(edges, hist),
+                    _of_offerings(findings, hist))
+
+    def _model(self, mid: str, m: dict[str, Any], offs: list[dict[str, Any]]
+               ) -> dict[str, Any]:
+        info = self.models[mid]
+        return {"id": mid, "name": info.name, "author": info.author,
+                "family": one_line(m.get("family") or ""),
+                "description": (m.get("description") or _first(offs, "description") or ""),
+                "context_length": info.context_length, "modalities": list(info.modalities)}
+
+    def model_inputs(self, data: ModelData) -> tuple[Any, ...]:
         """Everything a model's page and JSON are made from, and nothing else: what
         `model_page`, `api.model_json` and `api.product_jsonld` read, without the fields
         that change with every crawl although the page does not (`last_seen_run`, the IDs
@@ -411,39 +520,42 @@ class Catalog:
         def offering(o: dict[str, Any]) -> list[tuple[str, Any]]:
             return sorted((k, v) for k, v in o.items() if k != "last_seen_run")
 
-        offs = self.by_model[mid]
-        hist = self.history_by_model[mid]
-        versions = [self.price_versions.get(o["id"], []) for o in hist]
+        mid, offs, hist = data.id, data.offerings, data.history
+        versions = [data.price_versions.get(o["id"], []) for o in hist]
         runs = {r[k] for rows in versions for r in rows
                 for k in ("valid_from_run", "valid_to_run")} | {o["changed_run"] for o in hist}
         related = sorted({(e["related_url"], e["related_model_id"]) for o in offs
-                          for e in self.edges.get(o["id"], [])}, key=repr)
+                          for e in data.edges.get(o["id"], [])}, key=repr)
         others = sorted({other for _, other in related if other in self.models})
-        author = self.authors.get(self.models[mid]["author"])
+        author = self.authors.get(self.models[mid].author)
         return (
-            sorted(self.models[mid].items()), [offering(o) for o in offs],
+            sorted(data.model.items()), [offering(o) for o in offs],
             [offering(o) for o in hist], versions, related,
-            [(o, self.models[o]["name"], self.model_files[o]) for o in others],
+            [(o, self.models[o].name, self.model_files[o]) for o in others],
             [[(f["url"], f["field"], f["kind"], f["detail"]) for f in
-              self.findings.get(o["id"], [])] for o in offs],
+              data.findings.get(o["id"], [])] for o in offs],
             author.stem if author else None,
             sorted({(o["provider"], self.providers[one_line(o["provider"])].stem)
                     for o in offs}),
             sorted((r, self.run_dates.get(r)) for r in runs if r is not None),
             self.model_files[mid])
 
-    def model_page(self, mid: str, root: str = "../") -> ModelPage:
-        """The model page; links start with `root` (the site root seen from the page)."""
-        m = self.models[mid]
-        best = cheapest_offering(self.by_model[mid])
-        ordered = ranked(self.by_model[mid])
+    def model_page(self, mid: str, root: str = "../", data: ModelData | None = None
+                   ) -> ModelPage:
+        """The model page; links start with `root` (the site root seen from the page).
+        `data`: the model's data if already read (`model_data`)."""
+        if data is None:
+            [data] = self.model_data([mid])
+        m = data.model
+        best = cheapest_offering(data.offerings)
+        ordered = ranked(data.offerings)
         views = [self._offering(o, o is best, root) for o in ordered]
         cheapest = next((v for v in views if v.cheapest), None)
         columns = [c for n, c in enumerate(PRICE_COLUMNS)
                    if n < 3 or any(v.prices[c[0]] != DASH for v in views)]
-        findings = self._findings(mid)
+        findings = self._findings(data)
         json_path = self.model_json_path(mid)
-        released = release_date([o["release_date"] for o in self.by_model[mid]])
+        released = release_date([o["release_date"] for o in data.offerings])
         return ModelPage(
             id=mid, name=m["name"], author=self.author_link(m["author"], root),
             family=m["family"], description=one_line(m["description"]),
@@ -451,10 +563,10 @@ class Catalog:
             context=_tokens(m["context_length"]),
             released=month_label(released), offerings=views,
             tiered=[v for v in views if v.tiers], price_columns=columns, cheapest=cheapest,
-            related=self._related(mid, root), findings=findings[:MAX_FINDINGS],
+            related=self._related(data, root), findings=findings[:MAX_FINDINGS],
             findings_total=len(findings), json_path=json_path,
             json_md=MdSafe(md_destination(json_path)),
-            history=model_history(m["name"], self.history_by_model[mid], self.price_versions,
+            history=model_history(m["name"], data.history, data.price_versions,
                                   self.run_dates, format_unit_price, "price-history"))
 
     def _offering(self, off: dict[str, Any], cheapest: bool, root: str) -> OfferingView:
@@ -481,17 +593,17 @@ class Catalog:
             context=format_int(off["context_length"]), date_added=off["date_added"] or DASH,
             cheapest=cheapest, ranked=rank_price is not None, tiers=tier_lines(off))
 
-    def _related(self, mid: str, root: str) -> list[LinkView]:
+    def _related(self, data: ModelData, root: str) -> list[LinkView]:
         internal: dict[str, LinkView] = {}
         external: dict[str, LinkView] = {}
-        for off in self.by_model[mid]:
-            for edge in self.edges.get(off["id"], []):
+        for off in data.offerings:
+            for edge in data.edges.get(off["id"], []):
                 other = edge["related_model_id"]
-                if other == mid:
+                if other == data.id:
                     continue
                 if other in self.models:
                     internal[other] = self.link(
-                        self.models[other]["name"], self.model_path(other), root)
+                        self.models[other].name, self.model_path(other), root)
                 else:
                     url = edge["related_url"]
                     href = http_url(url)
@@ -500,10 +612,10 @@ class Catalog:
                     *_sort_key(internal[k].text), k))]
                 + [external[k] for k in sorted(external)])
 
-    def _findings(self, mid: str) -> list[FindingView]:
+    def _findings(self, data: ModelData) -> list[FindingView]:
         out = []
-        for off in self.by_model[mid]:
-            for f in self.findings.get(off["id"], []):
+        for off in data.offerings:
+            for f in data.findings.get(off["id"], []):
                 href = http_url(f["url"])
                 out.append(FindingView(
                     one_line(f["field"]), one_line(f["kind"]), one_line(f["detail"]),
@@ -550,3 +662,16 @@ def _max(offs: list[dict[str, Any]], key: str) -> Any:
     values = [o[key] for o in offs if o[key] is not None]
     return max(values) if values else None
 
+
+def _by(rows: Iterable[dict[str, Any]], key: str) -> dict[str, list[dict[str, Any]]]:
+    """`rows` grouped by their `key`, in order."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        out.setdefault(row[key], []).append(row)
+    return out
+
+
+def _of_offerings(rows: dict[str, list[dict[str, Any]]], offerings: list[dict[str, Any]]
+                  ) -> dict[str, list[dict[str, Any]]]:
+    """The entries of `rows` (by offering ID) of `offerings`."""
+    return {o["id"]: rows[o["id"]] for o in offerings if o["id"] in rows}
