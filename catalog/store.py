@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import os
 import pickle
@@ -712,27 +713,18 @@ class Store:
             "SELECT o.url, r.related_url FROM related r JOIN offerings o ON o.id = r.offering_id "
             "WHERE o.status = 'active' ORDER BY o.model_id, o.url, r.related_url")
         pending = related.fetchone()
-        off: dict[str, Any] | None = None
-        currencies: set[str] = set()
         for (oid, url, source_id, model_id, name, author, provider, catalog, context,
-             modalities, date_added, release_date, component, amount, currency) in rows:
-            if off is None or oid != off["id"]:
-                if off is not None:
-                    yield _finish_export(off, currencies)
-                off = {"id": oid, "url": url, "source_model_id": source_id,
-                       "model_id": model_id, "name": name, "author": author,
-                       "provider": provider, "catalog": catalog, "context_length": context,
-                       "modalities": json.loads(modalities), "date_added": date_added,
-                       "release_date": release_date, "prices": {}, "related_urls": []}
-                currencies = set()
-                while pending is not None and pending[0] == url:
-                    off["related_urls"].append(pending[1])
-                    pending = related.fetchone()
-            if component is not None:
-                off["prices"][component] = Decimal(amount)
-                currencies.add(currency)
-        if off is not None:
-            yield _finish_export(off, currencies)
+             modalities, date_added, release_date), prices in _with_prices(rows):
+            off = {"id": oid, "url": url, "source_model_id": source_id,
+                   "model_id": model_id, "name": name, "author": author,
+                   "provider": provider, "catalog": catalog, "context_length": context,
+                   "modalities": json.loads(modalities), "date_added": date_added,
+                   "release_date": release_date, "prices": prices["prices"],
+                   "related_urls": [], "currency": prices["currency"]}
+            while pending is not None and pending[0] == url:
+                off["related_urls"].append(pending[1])
+                pending = related.fetchone()
+            yield off
 
     def listing_offerings(self) -> Iterator[dict[str, Any]]:
         """Yields every offering, removed ones too, with only what lists of models need:
@@ -747,24 +739,13 @@ class Store:
             "ON p.offering_id = o.id AND p.valid_to_run IS NULL "
             "AND p.min_prompt_tokens IS NULL AND o.status = 'active' "
             "ORDER BY o.model_id, o.url, p.component")
-        off: dict[str, Any] | None = None
-        currencies: set[str] = set()
         for (oid, model_id, status, name, author, provider, url, context, modalities,
-             date_added, first_seen, changed, component, amount, currency) in rows:
-            if off is None or oid != off["id"]:
-                if off is not None:
-                    yield _finish_export(off, currencies)
-                off = {"id": oid, "model_id": model_id, "status": status, "name": name,
-                       "author": author, "provider": provider, "url": url,
-                       "context_length": context, "modalities": json.loads(modalities),
-                       "date_added": date_added, "first_seen_run": first_seen,
-                       "changed_run": changed, "prices": {}}
-                currencies = set()
-            if component is not None:
-                off["prices"][component] = Decimal(amount)
-                currencies.add(currency)
-        if off is not None:
-            yield _finish_export(off, currencies)
+             date_added, first_seen, changed), prices in _with_prices(rows):
+            yield {"id": oid, "model_id": model_id, "status": status, "name": name,
+                   "author": author, "provider": provider, "url": url,
+                   "context_length": context, "modalities": json.loads(modalities),
+                   "date_added": date_added, "first_seen_run": first_seen,
+                   "changed_run": changed, **prices}
 
     def export_prices(self, history: bool = False) -> Iterator[dict[str, Any]]:
         """Yields the price versions in force of the active offerings (with `history`:
@@ -1060,11 +1041,22 @@ class Spool:
             yield key, group
 
 
-def _finish_export(off: dict[str, Any], currencies: set[str]) -> dict[str, Any]:
-    ordered = sorted(currencies)
-    off["currency"] = ordered[0] if len(ordered) == 1 else (
-        None if not ordered else "/".join(ordered))
-    return off
+def _with_prices(rows: Iterable[tuple[Any, ...]]
+                 ) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """Groups rows of an offering's columns (its ID first) joined with its base prices
+    (`component`, `amount`, `currency` last; NULL when it has none), ordered by offering:
+    yields (the offering's columns, {"prices": component -> Decimal, "currency": ...})."""
+    for _, group in itertools.groupby(rows, key=lambda row: row[0]):
+        first = next(group)
+        prices: dict[str, Decimal] = {}
+        currencies: set[str] = set()
+        for *_, component, amount, currency in itertools.chain((first,), group):
+            if component is not None:
+                prices[component] = Decimal(amount)
+                currencies.add(currency)
+        ordered = sorted(currencies)
+        yield first[:-3], {"prices": prices, "currency": ordered[0] if len(ordered) == 1 else (
+            None if not ordered else "/".join(ordered))}
 
 
 def _dec_text(d: Decimal) -> str:
