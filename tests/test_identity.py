@@ -7,6 +7,7 @@ import time
 from collections import Counter
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,6 +22,7 @@ from catalog.normalise.identity import (
     rules_from_dict,
 )
 from catalog.normalise.ids import id_form
+from catalog.normalise.offerings import note_model
 from catalog.normalise.records import Offering
 
 MODELS_DEV = Path(__file__).resolve().parent.parent / "data" / "sources" / "models-dev-api.json"
@@ -352,3 +354,47 @@ def test_assign_models_merges_model_records_and_fills_the_author() -> None:
     assert small["name"] == "Mistral Small 3.2 24B" and small["description"] == "about https://a/1"
     assert small["context_length"] == 131072  # a tie goes to the larger
     assert isinstance(matches["https://a/2"], Match)
+
+
+def test_a_model_takes_the_description_of_its_authors_offering_else_one_with_its_context() -> None:
+    def off(url: str, provider: str, ctx: int | None) -> Offering:
+        return Offering(url=url, catalog="c", provider=provider,
+                        source_model_id="mistralai/mistral-small-3.2-24b-instruct",
+                        model_id=f"provisional/{provider}", name="Mistral Small 3.2 24B",
+                        context_length=ctx, description=f"{provider}: {ctx} tokens")
+
+    berget, gateway, mistral = (off("https://a/1", "berget", 32000),
+                                off("https://a/2", "llmgateway", 128000),
+                                off("https://a/3", "openrouter", 128000))
+    own = off("https://a/4", "mistralai", None)
+
+    def description(offerings: list[Offering]) -> str:
+        models: dict[str, dict[str, Any]] = {}
+        for o in offerings:
+            note_model(models, o)
+        _, records, _ = assign_models(offerings, models)
+        [record] = records.values()
+        return str(record["description"])
+
+    # berget comes first by URL, but states 32,000 tokens where most pages say 128,000
+    assert description([berget, gateway, mistral]) == "llmgateway: 128000 tokens"
+    assert description([berget, gateway, mistral, own]) == "mistralai: None tokens"
+    assert description([berget]) == "berget: 32000 tokens"
+
+
+def test_the_authors_own_description_wins_over_an_earlier_page_of_the_same_id() -> None:
+    def off(url: str, provider: str, author: str | None) -> Offering:
+        return Offering(url=url, catalog="c", provider=provider, author=author,
+                        source_model_id="Mistral-Small-3.2-24B-Instruct-2506",
+                        model_id="mistralai/mistral-small-3.2-24b-instruct-2506",
+                        name="Mistral Small 3.2", description=f"as {provider} says")
+
+    offerings = [off("https://a/1", "ovhcloud", None), off("https://a/2", "mistralai", "mistralai")]
+    models: dict[str, dict[str, Any]] = {}
+    for o in offerings:
+        note_model(models, o)
+    _, records, _ = assign_models(offerings, models)
+    [record] = records.values()
+    assert record["description"] == "as mistralai says"
+    assert set(record) == {"id", "name", "author", "family", "description", "context_length",
+                           "modalities"}

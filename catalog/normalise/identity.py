@@ -585,7 +585,9 @@ def resolve_models(offerings: Sequence[Listed], models: Mapping[str, Mapping[str
     `models` holds the per-page model records by the offerings' provisional model IDs; the
     records of one canonical model are merged: the most common of the names that say what
     the canonical ID says (else the most common name), the most common context length,
-    every modality, and for other fields the first value in URL order.
+    every modality, the description of an offering its author serves (a record's
+    `own_description`), else of one with that context length (a record's `described_by`
+    says whose description it has), and for other fields the first value in URL order.
     """
     rules = rules or load_rules()
     matches = resolve([Listing(source_model_id=o.source_model_id, provider=o.provider,
@@ -621,9 +623,32 @@ def resolve_models(offerings: Sequence[Listed], models: Mapping[str, Mapping[str
                       context_length=min(contexts, key=lambda c: (-contexts[c], -c))
                       if contexts else None)
         record.setdefault("family", None)
-        record.setdefault("description", None)
+        record.pop("described_by", None)
+        record.pop("own_description", None)
+        pages = [models.get(offerings[i].model_id) or {} for i in idx]
+        record["description"] = next(
+            (rec["own_description"] for rec in pages if rec.get("own_description")),
+            None) or _description(
+            [(rec["description"], rec.get("described_by") or (None, None)) for rec in pages
+             if rec.get("description")], author, record["context_length"])
         out_models[model_id] = record
     return Resolved(matches, out_models, author_of)
+
+
+def _description(described: list[tuple[str, tuple[str | None, int | None]]],
+                 author: str | None, context: int | None) -> str | None:
+    """Returns a model's description from those of its pages, (text, (provider, context
+    length) of the offering it describes) in URL order: the author's own offering's, else
+    the first whose offering has the model's context length (descriptions state it), else
+    the first."""
+    own = author.lower() if author else None
+    for text, (provider, _) in described:
+        if own is not None and provider == own:
+            return text
+    for text, (_, length) in described:
+        if context is not None and length == context:
+            return text
+    return described[0][0] if described else None
 
 
 def assign_models(offerings: Sequence[Offering], models: Mapping[str, Mapping[str, Any]],

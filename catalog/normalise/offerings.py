@@ -100,13 +100,19 @@ def page_offering(page_url: str, recs: list[RawOffering], findings: list[Finding
 def note_model(models: dict[str, dict[str, Any]], offering: Offering) -> None:
     """Adds what `offering` says about its model to `models` (per-page model records by
     provisional model ID; the first offering's facts win, a missing description is filled
-    by a later one)."""
+    by a later one; `described_by` is the provider and context length of the offering
+    whose description it is, `own_description` the first description given by an offering
+    its author serves)."""
     model = models.setdefault(offering.model_id, {
         "id": offering.model_id, "name": offering.name, "author": offering.author,
-        "family": None, "description": offering.description,
+        "family": None, "description": None,
         "context_length": offering.context_length, "modalities": list(offering.modalities)})
-    if model["description"] is None:
+    if model["description"] is None and offering.description is not None:
         model["description"] = offering.description
+        model["described_by"] = (offering.provider, offering.context_length)
+    if (offering.description is not None and offering.author
+            and offering.provider == offering.author.lower()):
+        model.setdefault("own_description", offering.description)
 
 
 def price_moves(offerings: Iterable[Offering], previous: PreviousPrices) -> list[Finding]:
