@@ -205,7 +205,7 @@ def section(res: dict[str, Any]) -> str:
             (t0, n0), (t1, n1) = prog[0], prog[third]
             (t2, n2), (t3, n3) = prog[-1 - third], prog[-1]
             rates = ""
-            if t1 > t0 and t3 > t2:
+            if len(prog) >= 3 and t1 > t0 and t3 > t2:  # two samples: fetched before the first
                 rates = (f"; {(n1 - n0) / (t1 - t0):.0f} pages/s stored early on, "
                          f"{(n3 - n2) / (t3 - t2):.0f} pages/s at the end")
             notes.append(f"- {r['offerings']:,}: pages stored during the crawl: {text}{rates} "
