@@ -8,6 +8,7 @@ parser keeps instead.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -138,3 +139,72 @@ def test_odd_files_become_findings(text: str) -> None:
     assert out.offerings == []
     if not text.startswith("# "):
         assert ("title", "missing") in [(f.field, f.kind) for f in out.findings]
+
+
+# -- long files, parsed part by part ------------------------------------------------
+
+#: Lines that make parsing a file part by part go wrong if a part starts in the wrong
+#: place: code fences, block quotes, lists, setext underlines, HTML, link definitions.
+_TRICKY_LINES = [
+    "", "", "", "# Title", "## Section", "### Group", "#not a heading", "## ", "Prose text",
+    "- [A](/a): notes", "* [B](/b)", "+ [C](https://c.example/c) - more",
+    "- [D](/d)", "  - [nested](/n)", "    - [indented](/i)", "- plain bullet", "- - -",
+    "---", "===", "> quoted", "> - [Q](/q)", ">", "```", "````", "```py", "~~~", "~~~ x",
+    "  ```", "    code", "\tcode", "1. [one](/1)", "2) [two](/2)", "<div>", "</div>",
+    "<!-- comment", "-->", "[ref]: /ref", "- [R][ref]", "text [S](/s) inline",
+    "- [T](/t", "continued)", "- [U](</u v>)", "\\- [V](/v)",
+]
+
+
+#: Of those, the lines after which a file is read whole (see `llms_txt._parts`).
+_SPANNING_LINES = ["  ```", "<div>", "</div>", "<!-- comment", "[ref]: /ref"]
+
+
+def _tricky_file(rng: Any, lines: int, spanning: bool) -> str:
+    vocabulary = [line for line in _TRICKY_LINES if spanning or line not in _SPANNING_LINES]
+    return "\n".join(rng.choice(vocabulary) for _ in range(lines)) + rng.choice(["", "\n"])
+
+
+@pytest.mark.parametrize("path", _real_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_a_file_read_in_parts_reads_as_the_whole(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    whole = parse_llms_txt(text, BASE, part_lines=10**9)
+    for size in (1, 2, 5):
+        assert parse_llms_txt(text, BASE, part_lines=size) == whole
+
+
+def test_random_files_read_in_parts_read_as_the_whole() -> None:
+    import random
+
+    from catalog.extract.llms_txt import _parts
+
+    rng = random.Random(8)
+    split = 0
+    for n in range(600):
+        text = _tricky_file(rng, rng.randrange(5, 60), spanning=n % 3 == 0)
+        split += len(_parts(text, text.split("\n"), 3)) > 1
+        whole = parse_llms_txt(text, BASE, part_lines=10**9)
+        for size in (1, 3):
+            assert parse_llms_txt(text, BASE, part_lines=size) == whole, text
+    assert split > 200  # many files were cut into parts, not read whole
+
+
+def test_a_long_file_is_cut_only_where_a_block_begins() -> None:
+    from catalog.extract.llms_txt import _parts
+
+    text = ("# T\n\n## S\n\n" + "".join(f"- [M{n}](/m{n})\n" for n in range(10))
+            + "```\n- [code](/c)\n## code\n```\n- [after](/a)\n")
+    lines = text.split("\n")
+    runs = _parts(text, lines, 3)
+    assert len(runs) > 3 and runs[0][0] == 0 and runs[-1][1] == len(lines)
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(runs))
+    starts = [lines[start] for start, _ in runs[1:]]
+    assert all(s.startswith(("- [", "#")) for s in starts)
+    assert "- [code](/c)" not in starts and "## code" not in starts
+    doc = parse_llms_txt(text, BASE, part_lines=3)
+    assert [link.title for link in doc.links][-2:] == ["M9", "after"]
+    # a link definition serves the whole file: such a file is read whole
+    defined = text + "- [R][r]\n\n[r]: /r\n"
+    assert _parts(defined, defined.split("\n"), 3) == [(0, len(defined.split("\n")))]
+    assert parse_llms_txt(defined, BASE, part_lines=3).links[-1].url == \
+        "https://site.example/r"

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from markdown_it.token import Token
 
-from catalog.extract.parsing import join_url, markdown_tokens
+from catalog.extract.parsing import join_url, markdown_blocks, markdown_tokens
 from catalog.extract.records import Extracted, RawFinding
 
 _NOTES_SEP = re.compile(r"^\s*(?::|—|–|-(?=\s))\s*")
@@ -84,37 +84,118 @@ class LlmsTxt:
             if _path(link.url).endswith(("/llms.txt", "/llms-full.txt"))))
 
 
-def parse_llms_txt(text: str, base_url: str = "") -> LlmsTxt:
+#: Lines of a long llms.txt parsed at a time. Parsed whole, the 6 MB file of a catalog
+#: listing 50,000 offerings took 225 MB more memory than before it, nearly all of it
+#: Markdown tokens; 2,000 lines at a time, 70 MB (mostly its text and its 50,000 links).
+PART_LINES = 2000
+
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
+#: Lines that begin a block whatever the lines before them are, unless those are code or
+#: HTML: an ATX heading, or a bullet that starts with a link (a thematic break "- - -"
+#: does not), at the start of the line.
+_BLOCK_START = re.compile(r"#{1,6}(?:[ \t]|$)|[-*+] \[")
+#: What may reach across such lines: HTML blocks, link reference definitions (one serves
+#: the whole file) and code fences indented by 1 to 3 spaces (inside a list item or not,
+#: which only the structure before them tells). A file with any is parsed whole.
+_SPANNING = re.compile(r"^ {0,3}<|\]:|^ {1,3}(?:```|~~~)", re.MULTILINE)
+
+
+def parse_llms_txt(text: str, base_url: str = "", part_lines: int = PART_LINES) -> LlmsTxt:
     """Returns the structure of an llms.txt file; relative URLs resolve against `base_url`.
+    A long file is parsed about `part_lines` lines at a time (see `_parts`).
 
     >>> doc = parse_llms_txt("# T\\n\\n> S\\n\\n## Docs\\n\\n* [A](/a): the A\\n", "https://x.test/")
     >>> doc.title, doc.summary, [(l.title, l.url, l.notes) for l in doc.sections["Docs"]]
     ('T', 'S', [('A', 'https://x.test/a', 'the A')])
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
-    return _Parser(text, base_url).parse()
+    return _Parser(text, base_url, part_lines).parse()
+
+
+def _parts(text: str, lines: list[str], size: int) -> list[tuple[int, int]]:
+    """Splits `lines` into runs (start, end) of at least `size` lines that Markdown parses
+    separately exactly as it parses them in the whole file: each run after the first
+    begins with a line that begins a block whatever precedes it (`_BLOCK_START`), outside
+    any fenced code block. One run when the file is short or may hold blocks that reach
+    across runs (`_SPANNING`).
+
+    A fence at the start of a line cannot be inside a list item or quote (the line ends
+    them), so it opens a code block of the whole file, closed by a like fence; fences
+    indented by 4 spaces or more are inside a list item or quote that the next line
+    starting a block ends."""
+    if len(lines) <= size or _SPANNING.search(text):
+        return [(0, len(lines))]
+    runs: list[tuple[int, int]] = []
+    start = 0
+    fence: str | None = None  # the opening fence of the code block the line is in
+    for n, line in enumerate(lines):
+        found = _FENCE.match(line)
+        if fence is not None:
+            if (found and found.group(1)[0] == fence[0] and len(found.group(1)) >= len(fence)
+                    and not found.group(2).strip()):
+                fence = None
+        elif found and line[0] in "`~" and not (
+                found.group(1)[0] == "`" and "`" in found.group(2)):
+            fence = found.group(1)
+        elif n - start >= size and _BLOCK_START.match(line):
+            runs.append((start, n))
+            start = n
+    runs.append((start, len(lines)))
+    return runs
 
 
 class _Parser:
-    def __init__(self, text: str, base_url: str) -> None:
+    def __init__(self, text: str, base_url: str, part_lines: int = PART_LINES) -> None:
         self.text = text
         self.lines = text.split("\n")
         self.base = base_url
         self.doc = LlmsTxt()
-        self.h2_seen = False
+        self.parts = _parts(text, self.lines, part_lines)
+        self._h2_seen: bool | None = None
         self.section: LlmsSection | None = None
         self.group = ""
+        self.info_lines: tuple[int, int] | None = None
+
+    def part_text(self, start: int, end: int) -> str:
+        if (start, end) == (0, len(self.lines)):
+            return self.text
+        return "\n".join(self.lines[start:end]) + ("\n" if end < len(self.lines) else "")
+
+    @property
+    def h2_seen(self) -> bool:
+        """Whether the file has an H2 heading (read once, when first asked)."""
+        if self._h2_seen is None:
+            self._h2_seen = any(
+                t.type == "heading_open" and t.tag == "h2" for start, end in self.parts
+                for t in markdown_blocks(self.part_text(start, end)))
+        return self._h2_seen
 
     def parse(self) -> LlmsTxt:
-        tokens = markdown_tokens(self.text)
-        self.h2_seen = any(t.type == "heading_open" and t.tag == "h2" for t in tokens)
-        info_lines: tuple[int, int] | None = None
+        for start, end in self.parts:
+            tokens = markdown_tokens(self.part_text(start, end))
+            if len(self.parts) == 1:
+                self._h2_seen = any(t.type == "heading_open" and t.tag == "h2" for t in tokens)
+            if start:
+                for tok in tokens:
+                    if tok.map:
+                        tok.map = [tok.map[0] + start, tok.map[1] + start]
+            self.parse_tokens(tokens)
+        if self.info_lines is not None:
+            self.doc.info = "\n".join(self.lines[self.info_lines[0]:self.info_lines[1]]).strip()
+        if not self.doc.title:
+            self.doc.problems.append(("missing", "no H1 title"))
+        return self.doc
+
+    def parse_tokens(self, tokens: list[Token]) -> None:
+        """Reads the tokens of whole blocks of the file (all of it, or one of its `parts`)."""
         depth_quote = 0
         list_item = 0
         i = 0
         while i < len(tokens):
             tok = tokens[i]
             if tok.type == "heading_open":
+                if tok.tag == "h2":
+                    self._h2_seen = True
                 self.heading(tok.tag, tokens[i + 1].content.strip() if i + 1 < len(tokens)
                              else "")
                 i += 3
@@ -122,7 +203,7 @@ class _Parser:
             if tok.type == "blockquote_open":
                 depth_quote += 1
                 if (self.section is None and not self.doc.summary and self.doc.title
-                        and not self.doc.info and info_lines is None and tok.map):
+                        and not self.doc.info and self.info_lines is None and tok.map):
                     self.doc.summary = self.quote_text(tokens, i)
                     i = self.skip_to_close(tokens, i, "blockquote")
                     depth_quote -= 1
@@ -138,13 +219,9 @@ class _Parser:
             if self.section is None and tok.map and tok.level == 0 and not (
                     tok.type == "heading_open" or tok.type.endswith("_close")):
                 start, end = tok.map
-                info_lines = (start if info_lines is None else info_lines[0], end)
+                self.info_lines = (start if self.info_lines is None else self.info_lines[0],
+                                   end)
             i += 1
-        if info_lines is not None:
-            self.doc.info = "\n".join(self.lines[info_lines[0]:info_lines[1]]).strip()
-        if not self.doc.title:
-            self.doc.problems.append(("missing", "no H1 title"))
-        return self.doc
 
     def heading(self, tag: str, text: str) -> None:
         if tag == "h1" and not self.doc.title and self.section is None:

@@ -32,6 +32,11 @@ _MD = _MarkdownIt("commonmark")
 _MD_BLOCKS = MarkdownIt("commonmark").disable(["inline", "text_join"])  # block structure only
 
 
+def markdown_blocks(text: str) -> list[Token]:
+    """Returns the block tokens of `text` (its inline tokens have no children)."""
+    return _MD_BLOCKS.parse(text, {})
+
+
 def markdown_tokens(text: str) -> list[Token]:
     """Returns the tokens of `MarkdownIt("commonmark").parse(text)`, except that an inline
     token whose text has no `[`, `` ` `` or `<` is left without children.
