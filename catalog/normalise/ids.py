@@ -17,6 +17,7 @@ which words are vendors and which are model families come from `IdRules` (filled
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -174,7 +175,9 @@ def id_form(source: str, provider: str | None = None, rules: IdRules | None = No
             final.extend(_whole(x) for x in m.groups())
         else:
             final.append(_whole(t))
-    return IdForm(source=source, tokens=tuple(final) or (model,), surface=surface,
+    # Interned: the same few thousand words make up every ID of a large catalog.
+    return IdForm(source=source, tokens=tuple(map(sys.intern, final)) or (model,),
+                  surface=surface,
                   vendor=vendor, family_author=_family_author(final, rules),
                   dropped=tuple(dropped), repo=repo)
 
