@@ -292,7 +292,11 @@ def build(args: argparse.Namespace) -> tuple[dict[str, bytes], dict[str, Any]]:
     files["assets/catalog.css"] = snap.CSS
     files["robots.txt"] = snap.ROBOTS.replace(snap.GENERATOR, GENERATOR)
     files.update(render_sitemaps(all_pages, args.sitemap_max))
-    files["llms.txt"] = snap.render_site_llms(groups, len(all_pages))
+    # Only the demo mirror serves the models.dev `api.json` its llms.txt links: here that
+    # link would be a page missing (HTTP 404) from every crawl.
+    files["llms.txt"] = "".join(
+        line for line in snap.render_site_llms(groups, len(all_pages)).splitlines(True)
+        if snap.MODELS_DEV_PATH not in line)
     files["GENERATED.md"] = generated_md(args, len(all_pages), len(groups), len(changed))
     out = {rel: (v if isinstance(v, bytes) else v.encode("utf-8"))
            for rel, v in sorted(files.items())}
