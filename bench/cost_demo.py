@@ -2,8 +2,9 @@
 
 Measures the wall time of the command as a user runs it (a new Python process each
 time: interpreter start, imports, reading the catalog, ranking, printing), the median of
-several runs, and the same work in-process. Prints a Markdown section for BENCHMARKS.md
-and exits 1 if the median wall time is over the one-second budget.
+several runs, and the same work in-process. Prints its Markdown section and writes it into
+BENCHMARKS.md (unless `--no-write`); exits 1 if the median wall time is over the
+one-second budget.
 
     .venv/bin/python bench/cost_demo.py        # data/demo.db, or a fresh crawl of the mirror
     .venv/bin/python bench/cost_demo.py --db data/demo.db --runs 7
@@ -26,6 +27,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import common  # noqa: E402
 
 from catalog.render import cost  # noqa: E402
 from catalog.store import Store  # noqa: E402
@@ -108,6 +112,7 @@ def main() -> None:
     parser.add_argument("--db", type=Path, help="demo database (default: data/demo.db from "
                         "`make demo` if there is one, else a fresh crawl of the mirror)")
     parser.add_argument("--runs", type=int, default=5, help="timed runs per case (>= 3)")
+    parser.add_argument("--no-write", action="store_true", help="do not edit BENCHMARKS.md")
     opts = parser.parse_args()
     runs = max(3, opts.runs)
     with tempfile.TemporaryDirectory(prefix="cost-bench-") as tmp:
@@ -118,28 +123,34 @@ def main() -> None:
                    for name, extra in CASES.items()}
         load = os.getloadavg()[0]
         reads, ranks, offerings = in_process(db, runs)
+    lines: list[str] = []
+    say = lines.append
     command = "catalog cost --db data/demo.db " + " ".join(WORKLOAD)
-    print("## Exports and cost: `catalog cost` on the demo database\n")
-    print(f"Machine: {machine()}; load average {load:.1f} while measuring. Demo database: "
-          f"{offerings} active offerings. Median of {runs} runs after a warm-up; budget "
-          f"{BUDGET_S:.0f} s of wall time.\n")
-    print("| what | wall median | wall min | wall max | CPU median |\n"
-          "|---|---:|---:|---:|---:|")
+    say("## Exports and cost: `catalog cost` on the demo database\n")
+    say(f"Machine: {machine()}; load average {load:.1f} while measuring. Demo database: "
+        f"{offerings} active offerings. Median of {runs} runs after a warm-up; budget "
+        f"{BUDGET_S:.0f} s of wall time.\n")
+    say("| what | wall median | wall min | wall max | CPU median |\n"
+        "|---|---:|---:|---:|---:|")
     for name, (walls, cpus) in [*results.items(), ("`catalog --version` (start-up and "
                                                      "CLI imports only)", startup)]:
         label = name if name.startswith("`") else f"`{command}` ({name})"
-        print(f"| {label} | {statistics.median(walls):.3f} s | {min(walls):.3f} s | "
+        say(f"| {label} | {statistics.median(walls):.3f} s | {min(walls):.3f} s | "
               f"{max(walls):.3f} s | {statistics.median(cpus):.3f} s |")
-    print(f"| in-process: open the database, read the offerings and prices | "
-          f"{statistics.median(reads) * 1000:.0f} ms | {min(reads) * 1000:.0f} ms | "
-          f"{max(reads) * 1000:.0f} ms | |")
-    print(f"| in-process: filter, price, rank, print the table | "
-          f"{statistics.median(ranks) * 1000:.0f} ms | {min(ranks) * 1000:.0f} ms | "
-          f"{max(ranks) * 1000:.0f} ms | |")
+    say(f"| in-process: open the database, read the offerings and prices | "
+        f"{statistics.median(reads) * 1000:.0f} ms | {min(reads) * 1000:.0f} ms | "
+        f"{max(reads) * 1000:.0f} ms | |")
+    say(f"| in-process: filter, price, rank, print the table | "
+        f"{statistics.median(ranks) * 1000:.0f} ms | {min(ranks) * 1000:.0f} ms | "
+        f"{max(ranks) * 1000:.0f} ms | |")
     worst = max(statistics.median(w) for w, _ in results.values())
-    print(f"\nSlowest case: {worst:.3f} s wall — "
-          + ("within" if worst < BUDGET_S else "OVER") + f" the {BUDGET_S:.0f} s budget.")
-    print("Regenerate: `.venv/bin/python bench/cost_demo.py` (or `make bench`).")
+    say(f"\nSlowest case: {worst:.3f} s wall — "
+        + ("within" if worst < BUDGET_S else "OVER") + f" the {BUDGET_S:.0f} s budget.")
+    say("Regenerate: `.venv/bin/python bench/cost_demo.py` (or `make bench`).")
+    text = "\n".join(lines)
+    print(text)
+    if not opts.no_write:
+        common.update_section("cost", text)
     if worst >= BUDGET_S:
         sys.exit(1)
 
