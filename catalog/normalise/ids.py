@@ -177,8 +177,7 @@ def id_form(source: str, provider: str | None = None, rules: IdRules | None = No
             final.append(_whole(t))
     # Interned: the same few thousand words make up every ID of a large catalog.
     return IdForm(source=source, tokens=tuple(map(sys.intern, final)) or (model,),
-                  surface=surface,
-                  vendor=vendor, family_author=_family_author(final, rules),
+                  surface=surface, vendor=vendor, family_author=_family_author(final, rules),
                   dropped=tuple(dropped), repo=repo)
 
 
