@@ -325,62 +325,47 @@ def iter_offering_rows(store: CatalogReads, filters: Filters | None = None,
                        weights: tuple[int, int] = DEFAULT_WEIGHTS,
                        models: dict[str, dict[str, Any]] | None = None
                        ) -> Iterator[dict[str, Any]]:
-    """Yields the rows of `offering_rows` one at a time. A `Store` is read twice, lean and
-    in order: once for the ranking (prices only kept for ranked offerings), once for the
-    rows, so no more than one offering is held at a time."""
+    """Yields the rows of `offering_rows` one at a time. A `Store` is read once, lean and
+    in order: one model's offerings are held at a time, as ranking them needs."""
     filters = filters or Filters()
     if models is None and filters:
         models = {m["id"]: m for m in store.models()}
-    if isinstance(store, Store):
-        read: Callable[[], Iterable[dict[str, Any]]] = store.export_offerings
-    else:
-        listed = sorted(store.offerings(), key=lambda o: (o["model_id"], o["url"]))
-        read = lambda: listed  # noqa: E731
+    offerings: Iterable[dict[str, Any]] = (
+        store.export_offerings() if isinstance(store, Store)  # by model ID, then URL
+        else sorted(store.offerings(), key=lambda o: (o["model_id"], o["url"])))
     known = models or {}
-
-    def chosen() -> Iterator[dict[str, Any]]:
-        for off in read():
-            if not filters or filters.match(
-                    off, (known.get(off["model_id"]) or {}).get("author")):
-                yield off
-
-    # ranked like the site: USD offerings with both an input and an output price
-    priced: dict[str, list[tuple[Decimal, str]]] = {}
-    for off in chosen():
-        if (price := rank_price(off, weights)) is not None:
-            priced.setdefault(off["model_id"], []).append((price, off["url"]))
-    ranks: dict[str, tuple[int | None, Decimal | None]] = {}
-    best_url: dict[str, str] = {}
-    for model_id, group in priced.items():
-        group.sort()
-        best = group[0][0]
-        best_url[model_id] = group[0][1]
-        for place, (price, url) in enumerate(group, start=1):
-            ranks[url] = (place, pct_above(price, best))
-    del priced
-
+    chosen = (off for off in offerings if not filters or filters.match(
+        off, (known.get(off["model_id"]) or {}).get("author")))
     column = blended_column(weights)
     unranked: tuple[int | None, Decimal | None] = (None, None)
-    for off in chosen():
-        prices: dict[str, Decimal] = off["prices"]
-        row: dict[str, Any] = {
-            "url": off["url"], "source_model_id": off["source_model_id"],
-            "model_id": off["model_id"], "name": off["name"], "author": off["author"],
-            "provider": off["provider"], "catalog": off["catalog"],
-        }
-        for col, comp in _PRICE_COLUMNS.items():
-            row[col] = prices.get(comp)
-        single_currency = off["currency"] is not None and "/" not in off["currency"]
-        rank, pct = ranks.get(off["url"], unranked)
-        row.update({
-            "currency": off["currency"], "context_length": off["context_length"],
-            "modalities": off["modalities"], "date_added": off["date_added"],
-            "release_date": off["release_date"], "related_urls": off["related_urls"],
-            column: blended(prices, weights) if single_currency else None,
-            "rank_within_model": rank, "cheapest_offering_url": best_url.get(off["model_id"]),
-            "pct_above_cheapest": pct,
-        })
-        yield row
+    for _, group in groupby(chosen, key=lambda o: o["model_id"]):
+        offs = list(group)
+        # ranked like the site: USD offerings with both an input and an output price
+        priced = sorted((price, off["url"]) for off in offs
+                        if (price := rank_price(off, weights)) is not None)
+        ranks = {url: (place, pct_above(price, priced[0][0]))
+                 for place, (price, url) in enumerate(priced, start=1)}
+        best_url = priced[0][1] if priced else None
+        for off in offs:
+            prices: dict[str, Decimal] = off["prices"]
+            row: dict[str, Any] = {
+                "url": off["url"], "source_model_id": off["source_model_id"],
+                "model_id": off["model_id"], "name": off["name"], "author": off["author"],
+                "provider": off["provider"], "catalog": off["catalog"],
+            }
+            for col, comp in _PRICE_COLUMNS.items():
+                row[col] = prices.get(comp)
+            single_currency = off["currency"] is not None and "/" not in off["currency"]
+            rank, pct = ranks.get(off["url"], unranked)
+            row.update({
+                "currency": off["currency"], "context_length": off["context_length"],
+                "modalities": off["modalities"], "date_added": off["date_added"],
+                "release_date": off["release_date"], "related_urls": off["related_urls"],
+                column: blended(prices, weights) if single_currency else None,
+                "rank_within_model": rank, "cheapest_offering_url": best_url,
+                "pct_above_cheapest": pct,
+            })
+            yield row
 
 
 def pct_above(price: Decimal, best: Decimal) -> Decimal | None:
